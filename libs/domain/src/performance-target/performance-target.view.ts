@@ -1,0 +1,64 @@
+import { formatYuan } from '../shared/money';
+import { parseIndicatorTarget, ParsedTarget } from './indicator-target.parse';
+import { TargetState } from './performance-target.state';
+import { effectivePlan } from './spending-plan';
+import { Budget, contentProblems, Indicator, TargetContent } from './target-content';
+
+export interface BudgetView {
+  readonly total: string;
+  readonly fiscal: string;
+  readonly other: string;
+}
+
+export function budgetView(b: Budget): BudgetView {
+  return { total: formatYuan(b.total), fiscal: formatYuan(b.fiscal), other: formatYuan(b.other) };
+}
+
+function indicatorView(ind: Indicator): Indicator & { parsedTarget: ParsedTarget } {
+  return { ...ind, parsedTarget: parseIndicatorTarget(ind.target) };
+}
+
+function contentView(c: TargetContent) {
+  return {
+    unitName: c.unitName,
+    projectName: c.projectName,
+    budget: budgetView(c.budget),
+    purpose: c.purpose,
+    plan: c.plan,
+    effectivePlan: effectivePlan(c.plan),
+    goals: c.goals,
+    indicators: c.indicators.map(indicatorView),
+  };
+}
+
+/** The target as the API answers it (API.md "Shapes"). */
+export function targetView(s: TargetState) {
+  if (!s.content) throw new Error('targetView of a target that does not exist');
+  return {
+    id: s.id,
+    fiscalYear: s.fiscalYear,
+    unitCode: s.unitCode,
+    projectCode: s.projectCode,
+    status: s.status,
+    version: s.version,
+    ...contentView(s.content),
+    problems: contentProblems(s.content),
+    contentRevision: s.contentRevision,
+    approvedVersion: s.approved?.approvedVersion ?? null,
+    reviews: s.reviews.map((r) => ({
+      stage: r.stage,
+      grade: r.grade,
+      opinion: r.opinion,
+      outcome: r.outcome,
+      reviewer: { id: r.reviewer.id, name: r.reviewer.name },
+      at: r.at,
+    })),
+    createdBy: s.createdBy && { id: s.createdBy.id, name: s.createdBy.name },
+    createdAt: s.createdAt,
+    submittedBy: s.submittedBy && { id: s.submittedBy.id, name: s.submittedBy.name },
+    updatedAt: s.updatedAt,
+    pendingAdjustment: null,
+  };
+}
+
+export type TargetView = ReturnType<typeof targetView>;

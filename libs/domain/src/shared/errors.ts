@@ -1,0 +1,60 @@
+/**
+ * The one error hierarchy of the service. Each class stands for one HTTP status (mapped by the
+ * API's exception filter); `code` is stable and part of the contract; `details` says which
+ * field or state caused it.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly kind: DomainErrorKind;
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export type DomainErrorKind =
+  'invalid' | 'forbidden' | 'not_found' | 'illegal_state' | 'conflict' | 'refused';
+
+/** 400: the input is malformed or invalid; `details.field` names the field. */
+export class InvalidInput extends DomainError {
+  readonly kind = 'invalid' as const;
+  constructor(code: string, message: string, field: string, details: Record<string, unknown> = {}) {
+    super(code, message, { field, ...details });
+  }
+}
+
+/** 403: the actor's role may not do this. */
+export class Forbidden extends DomainError {
+  readonly kind = 'forbidden' as const;
+}
+
+/** 404: does not exist, or is outside the caller's scope (never confirm existence). */
+export class NotFound extends DomainError {
+  readonly kind = 'not_found' as const;
+}
+
+/** 409: the command does not fit the state the aggregate is in. */
+export class IllegalState extends DomainError {
+  readonly kind = 'illegal_state' as const;
+  constructor(
+    code: string,
+    message: string,
+    status: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(code, message, { status, ...details });
+  }
+}
+
+/** 409: optimistic concurrency; the stream moved on since the caller read it. */
+export class VersionConflict extends DomainError {
+  readonly kind = 'conflict' as const;
+}
+
+/** 422: a business rule refuses the command (segregation of duties, over budget...). */
+export class Refused extends DomainError {
+  readonly kind = 'refused' as const;
+}
