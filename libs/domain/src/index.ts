@@ -1,6 +1,7 @@
 export * from './shared/errors';
 export * from './shared/money';
 export * from './shared/decider';
+export * from './shared/scope';
 export * from './performance-target/spending-plan';
 export * from './performance-target/indicator-template';
 export * from './performance-target/indicator-target.parse';

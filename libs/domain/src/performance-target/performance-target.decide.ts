@@ -238,3 +238,11 @@ export const targetDecider: Decider<TargetCommand, TargetEvent, TargetState> = {
   evolve: evolveTarget,
   decide: decideTarget,
 };
+
+/** The review stage a target in `status` awaits, and the role that gives it. */
+export function reviewStageOf(
+  status: TargetState['status'],
+): { stage: ReviewStage; role: Role } | null {
+  const stage = STAGE_OF[status];
+  return stage ? { stage, role: ROLE_OF[stage] } : null;
+}

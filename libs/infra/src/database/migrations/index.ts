@@ -1,0 +1,5 @@
+import { EventStore1764230000000 } from './1764230000000-event-store';
+import { TargetList1764230000001 } from './1764230000001-target-list';
+
+/** Every migration, in order. Listed, not globbed, so the same list works from ts and js. */
+export const MIGRATIONS = [EventStore1764230000000, TargetList1764230000001];

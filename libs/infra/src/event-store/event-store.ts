@@ -1,0 +1,211 @@
+import { VersionConflict } from '@bp/domain';
+import { Database, Sql } from '../database/sql';
+
+/** An event to append; `id` makes the append idempotent. */
+export interface NewEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: unknown;
+  readonly schemaVersion?: number;
+}
+
+export interface RecordedEvent {
+  readonly position: bigint;
+  readonly transactionId: string;
+  readonly id: string;
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+  readonly metadata: unknown;
+  readonly recordedAt: Date;
+}
+
+export interface AppendResult {
+  readonly nextVersion: number;
+  /** Global position of the last event written (or found, for a repeated append). */
+  readonly lastPosition: bigint;
+  /** True when every event was there already and nothing was written. */
+  readonly duplicate: boolean;
+}
+
+/** Where a subscriber stands: the (transaction id, position) of the last event it applied. */
+export interface Checkpoint {
+  readonly transactionId: string;
+  readonly position: bigint;
+}
+
+export const START: Checkpoint = { transactionId: '0', position: 0n };
+
+interface EventRow {
+  global_position: string;
+  tx_id: string;
+  event_id: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: unknown;
+  recorded_at: Date;
+}
+
+// The text form of transaction_id gets another name: ORDER BY would take an output column
+// of the same name first and sort xids as text ('10000' < '9999').
+const COLUMNS = `global_position, transaction_id::text AS tx_id, event_id, stream_id,
+  stream_version, type, schema_version, data, metadata, recorded_at`;
+
+function toRecorded(r: EventRow): RecordedEvent {
+  return {
+    position: BigInt(r.global_position),
+    transactionId: r.tx_id,
+    id: r.event_id,
+    streamId: r.stream_id,
+    streamVersion: r.stream_version,
+    type: r.type,
+    schemaVersion: r.schema_version,
+    data: r.data,
+    metadata: r.metadata,
+    recordedAt: r.recorded_at,
+  };
+}
+
+function streamType(streamId: string): string {
+  const dash = streamId.indexOf('-');
+  return dash > 0 ? streamId.slice(0, dash) : streamId;
+}
+
+/** The append-only event store on PostgreSQL: the source of truth and the outbox. */
+export class PostgresEventStore {
+  constructor(private readonly db: Database) {}
+
+  /** The events of one stream in order; with `until`, only those recorded at or before it. */
+  async readStream(streamId: string, until?: Date, sql: Sql = this.db): Promise<RecordedEvent[]> {
+    const { rows } = await sql.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events
+        WHERE stream_id = $1 AND ($2::timestamptz IS NULL OR recorded_at <= $2)
+        ORDER BY stream_version`,
+      [streamId, until ?? null],
+    );
+    return rows.map(toRecorded);
+  }
+
+  /**
+   * Appends events to a stream at `expectedVersion` (0: the stream must not exist yet).
+   * Throws VersionConflict when the stream has moved on. Repeating an append whose event ids
+   * are all stored already writes nothing and answers where they are.
+   */
+  async append(
+    sql: Sql,
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const existing = await this.findExisting(sql, events);
+    if (existing) return existing;
+    const nextVersion = expectedVersion + events.length;
+    await this.moveStream(sql, streamId, expectedVersion, nextVersion);
+    const { rows } = await sql.query<{ global_position: string }>(
+      `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata)
+       SELECT e.id, $1, $2::int + e.ord, e.type, e.schema_version, e.data, e.metadata
+         FROM unnest($3::uuid[], $4::text[], $5::int2[], $6::jsonb[], $7::jsonb[])
+              WITH ORDINALITY AS e(id, type, schema_version, data, metadata, ord)
+       RETURNING global_position`,
+      [
+        streamId,
+        expectedVersion,
+        events.map((e) => e.id),
+        events.map((e) => e.type),
+        events.map((e) => e.schemaVersion ?? 1),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => JSON.stringify(e.metadata)),
+      ],
+    );
+    const lastPosition = rows.reduce(
+      (max, r) => (BigInt(r.global_position) > max ? BigInt(r.global_position) : max),
+      0n,
+    );
+    return { nextVersion, lastPosition, duplicate: false };
+  }
+
+  private async moveStream(
+    sql: Sql,
+    streamId: string,
+    expected: number,
+    next: number,
+  ): Promise<void> {
+    const moved =
+      expected === 0
+        ? await sql.query(
+            `INSERT INTO streams (stream_id, stream_type, version) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+            [streamId, streamType(streamId), next],
+          )
+        : await sql.query(
+            `UPDATE streams SET version = $3, updated_at = now() WHERE stream_id = $1 AND version = $2`,
+            [streamId, expected, next],
+          );
+    if (moved.rowCount !== 1) {
+      throw new VersionConflict(
+        'VERSION_CONFLICT',
+        `stream ${streamId} is no longer at version ${expected}`,
+        {
+          streamId,
+          expectedVersion: expected,
+        },
+      );
+    }
+  }
+
+  private async findExisting(sql: Sql, events: readonly NewEvent[]): Promise<AppendResult | null> {
+    const { rows } = await sql.query<{ global_position: string; stream_version: number }>(
+      `SELECT global_position, stream_version FROM events WHERE event_id = ANY($1::uuid[]) ORDER BY global_position`,
+      [events.map((e) => e.id)],
+    );
+    if (rows.length === 0) return null;
+    if (rows.length !== events.length) {
+      throw new VersionConflict(
+        'EVENT_ID_REUSED',
+        'some of these event ids are stored already, not all',
+        {},
+      );
+    }
+    const last = rows[rows.length - 1];
+    return {
+      nextVersion: last.stream_version,
+      lastPosition: BigInt(last.global_position),
+      duplicate: true,
+    };
+  }
+
+  /**
+   * Events after `after` in commit-safe order: only those whose transaction is older than the
+   * oldest transaction still in flight, so an event committing late is never skipped.
+   * Ordered by (transaction id, position); the last one read is the next checkpoint.
+   */
+  async readAll(after: Checkpoint, limit: number, sql: Sql = this.db): Promise<RecordedEvent[]> {
+    const { rows } = await sql.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events
+        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id, global_position
+        LIMIT $3`,
+      [after.transactionId, after.position.toString(), limit],
+    );
+    return rows.map(toRecorded);
+  }
+
+  /** The highest global position written so far (0 when empty). */
+  async headPosition(sql: Sql = this.db): Promise<bigint> {
+    const { rows } = await sql.query<{ max: string | null }>(
+      `SELECT max(global_position) AS max FROM events`,
+    );
+    return BigInt(rows[0]?.max ?? 0);
+  }
+}
+
+export function checkpointOf(event: RecordedEvent): Checkpoint {
+  return { transactionId: event.transactionId, position: event.position };
+}

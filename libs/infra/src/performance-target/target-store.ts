@@ -1,0 +1,147 @@
+import { randomUUID } from 'crypto';
+import {
+  CommandMetadata,
+  fold,
+  inScope,
+  NotFound,
+  Principal,
+  Role,
+  Scope,
+  targetDecider,
+  TargetCommand,
+  TargetEvent,
+  TargetState,
+  targetStreamId,
+  VersionConflict,
+} from '@bp/domain';
+import { Database } from '../database/sql';
+import { PostgresEventStore, RecordedEvent } from '../event-store/event-store';
+import { CatchUpNotifier } from '../queue/queues';
+import { Clock } from '../shared/clock';
+import { upsertTargetList } from './target-list.projection';
+
+/** Who calls, from the verified token and the HTTP request. */
+export interface Caller {
+  readonly principal: Principal;
+  readonly scope: Scope;
+  readonly requestId: string;
+  readonly ip?: string;
+}
+
+export interface CommandOutcome {
+  readonly state: TargetState;
+  /** Global position of the last event written, or of the stream's last event if none was. */
+  readonly position: bigint;
+}
+
+export interface RunOptions {
+  /** The version the client read (If-Match): a mismatch is a 409 and is never retried. */
+  readonly expectedVersion?: number;
+  /** True for CreateTarget: the target need not exist yet. */
+  readonly creates?: boolean;
+}
+
+const MAX_ATTEMPTS = 3;
+
+function toDomainEvent(e: RecordedEvent): TargetEvent {
+  return { type: e.type, data: e.data, metadata: e.metadata } as TargetEvent;
+}
+
+/** Loads, decides, appends: the one path every target command takes. */
+export class TargetStore {
+  constructor(
+    private readonly db: Database,
+    private readonly store: PostgresEventStore,
+    private readonly clock: Clock,
+    private readonly notifier: CatchUpNotifier,
+  ) {}
+
+  /** The target as its events say, up to `until` if given; 404 when absent or out of scope. */
+  async load(
+    id: string,
+    scope: Scope,
+    until?: Date,
+  ): Promise<{ state: TargetState; position: bigint }> {
+    const events = await this.store.readStream(targetStreamId(id), until);
+    const state = fold(targetDecider, events.map(toDomainEvent));
+    if (state.status === 'none' || !inScope(scope, state.unitCode)) {
+      throw new NotFound('TARGET_NOT_FOUND', `no target ${id}`, { targetId: id });
+    }
+    return { state, position: events[events.length - 1].position };
+  }
+
+  metadata(caller: Caller, role: Role): CommandMetadata {
+    const p = caller.principal;
+    return {
+      actor: { id: p.id, name: p.name, role, unit: p.unit, department: p.department },
+      at: this.clock.now().toISOString(),
+      requestId: caller.requestId,
+      correlationId: caller.requestId,
+      ip: caller.ip,
+    };
+  }
+
+  /**
+   * Runs a command on one target: read its stream, decide, append the events and update the
+   * target list in one transaction. A concurrent write by someone else is retried a few times
+   * unless the client pinned the version it read.
+   */
+  async run(
+    id: string,
+    caller: Caller,
+    build: (s: TargetState) => TargetCommand,
+    opts: RunOptions = {},
+  ): Promise<CommandOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(id, caller, build, opts);
+      } catch (e) {
+        const retry =
+          e instanceof VersionConflict &&
+          opts.expectedVersion === undefined &&
+          attempt < MAX_ATTEMPTS;
+        if (!retry) throw e;
+      }
+    }
+  }
+
+  private async attempt(
+    id: string,
+    caller: Caller,
+    build: (s: TargetState) => TargetCommand,
+    opts: RunOptions,
+  ): Promise<CommandOutcome> {
+    const streamId = targetStreamId(id);
+    const recorded = await this.store.readStream(streamId);
+    const state = fold(targetDecider, recorded.map(toDomainEvent));
+    if (!opts.creates && (state.status === 'none' || !inScope(caller.scope, state.unitCode))) {
+      throw new NotFound('TARGET_NOT_FOUND', `no target ${id}`, { targetId: id });
+    }
+    if (opts.expectedVersion !== undefined && opts.expectedVersion !== state.version) {
+      throw new VersionConflict(
+        'VERSION_CONFLICT',
+        `target ${id} is at version ${state.version}, not ${opts.expectedVersion}`,
+        {
+          currentVersion: state.version,
+          expectedVersion: opts.expectedVersion,
+        },
+      );
+    }
+    const events = targetDecider.decide(build(state), state);
+    if (events.length === 0)
+      return { state, position: recorded[recorded.length - 1]?.position ?? 0n };
+    const next = events.reduce(targetDecider.evolve, state);
+    const result = await this.db.transaction(async (sql) => {
+      const appended = await this.store.append(
+        sql,
+        streamId,
+        state.version,
+        events.map((e) => ({ id: randomUUID(), ...e })),
+      );
+      await upsertTargetList(sql, next, appended.lastPosition);
+      return appended;
+    });
+    this.notifier.notify();
+    return { state: next, position: result.lastPosition };
+  }
+}
