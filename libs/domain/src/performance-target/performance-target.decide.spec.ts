@@ -1,5 +1,5 @@
 import { Actor, CommandMetadata, EventMetadata, fold, Role } from '../shared/decider';
-import { deciderSpec } from '../shared/decider-spec';
+import { deciderSpec } from '../shared/decider.testing';
 import {
   CreateTarget,
   ReviewTarget,

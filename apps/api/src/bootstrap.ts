@@ -1,0 +1,36 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig, Clock, systemClock } from '@bp/infra';
+import { AppModule } from './app.module';
+import { ErrorFilter } from './http/error.filter';
+import { requestId } from './http/request-id';
+import { refusePrototypeKeys, validationPipe } from './http/validation';
+
+/** Builds the API application (not yet listening): used by main.ts and by the e2e tests. */
+export async function createApiApp(
+  config: AppConfig,
+  clock: Clock = systemClock,
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, clock), {
+    bodyParser: false,
+    logger: config.logLevel === 'silent' ? false : undefined,
+  });
+  app.use(requestId);
+  app.useBodyParser('json', { limit: config.bodyLimit, reviver: refusePrototypeKeys });
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new ErrorFilter());
+  app.enableShutdownHooks();
+  const doc = new DocumentBuilder()
+    .setTitle('budget-performance')
+    .setDescription(
+      '预算绩效目标: targets, two-stage review, execution monitoring. Errors are {"error": {code, message, details}}.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
+    jsonDocumentUrl: 'docs-json',
+  });
+  return app;
+}

@@ -1,0 +1,106 @@
+import {
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+  ForbiddenException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { Principal, Role, ROLES, scopeOf } from '@bp/domain';
+import { Caller } from '@bp/infra';
+import { Request } from 'express';
+
+const PUBLIC = 'bp:public';
+const ROLES_KEY = 'bp:roles';
+
+/** The route needs no token (health, docs). */
+export const Public = () => SetMetadata(PUBLIC, true);
+/** The route is for callers holding one of these roles; others get a 403. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+export interface AuthedRequest extends Request {
+  principal?: Principal;
+  requestId?: string;
+}
+
+const unauthorized = (code: string, message: string) =>
+  new UnauthorizedException({ error: { code, message, details: {} } });
+
+/** Checks the claims API.md names; a token without them is not a token of ours. */
+export function principalOf(claims: Record<string, unknown>): Principal {
+  const { sub, name, roles, unit, department } = claims;
+  if (typeof sub !== 'string' || !sub || typeof name !== 'string' || !name) {
+    throw unauthorized('INVALID_TOKEN', 'the token lacks sub or name');
+  }
+  if (
+    !Array.isArray(roles) ||
+    roles.length === 0 ||
+    !roles.every((r) => ROLES.includes(r as Role))
+  ) {
+    throw unauthorized('INVALID_TOKEN', `the token's roles must be some of ${ROLES.join(', ')}`);
+  }
+  if (
+    (unit !== undefined && typeof unit !== 'string') ||
+    (department !== undefined && typeof department !== 'string')
+  ) {
+    throw unauthorized('INVALID_TOKEN', 'unit and department claims must be strings');
+  }
+  return {
+    id: sub,
+    name,
+    roles: roles as Role[],
+    unit: unit as string | undefined,
+    department: department as string | undefined,
+  };
+}
+
+/** Every route needs a valid HS256 bearer token unless marked @Public(). */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  canActivate(ctx: ExecutionContext): boolean {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    const [scheme, token] = (req.headers.authorization ?? '').split(' ');
+    if (scheme !== 'Bearer' || !token)
+      throw unauthorized('MISSING_TOKEN', 'send Authorization: Bearer <token>');
+    let claims: Record<string, unknown>;
+    try {
+      claims = this.jwt.verify(token, { algorithms: ['HS256'] });
+    } catch (e) {
+      throw unauthorized('INVALID_TOKEN', `the token is not valid: ${(e as Error).message}`);
+    }
+    req.principal = principalOf(claims);
+    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (allowed && !req.principal.roles.some((r) => allowed.includes(r))) {
+      throw new ForbiddenException({
+        error: {
+          code: 'ROLE_FORBIDDEN',
+          message: `this needs one of the roles ${allowed.join(', ')}`,
+          details: { allowed },
+        },
+      });
+    }
+    return true;
+  }
+}
+
+/** The verified caller of this request, with its scope and request id. */
+export const CurrentCaller = createParamDecorator((_: unknown, ctx: ExecutionContext): Caller => {
+  const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+  if (!req.principal) throw unauthorized('MISSING_TOKEN', 'send Authorization: Bearer <token>');
+  return {
+    principal: req.principal,
+    scope: scopeOf(req.principal),
+    requestId: req.requestId ?? '',
+    ip: req.ip,
+  };
+});

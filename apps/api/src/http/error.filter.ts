@@ -1,0 +1,136 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import { DomainError } from '@bp/domain';
+import { Response } from 'express';
+
+const STATUS_OF: Record<DomainError['kind'], number> = {
+  invalid: 400,
+  forbidden: 403,
+  not_found: 404,
+  illegal_state: 409,
+  conflict: 409,
+  refused: 422,
+};
+
+export interface ErrorBody {
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly details: Record<string, unknown>;
+  };
+}
+
+const body = (code: string, message: string, details: Record<string, unknown> = {}): ErrorBody => ({
+  error: { code, message, details },
+});
+
+const HTTP_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  428: 'PRECONDITION_REQUIRED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Errors of the body parser (express) carry `type` and `status`. */
+interface ParserError {
+  readonly type?: string;
+  readonly status?: number;
+  readonly message: string;
+}
+
+const DEPENDENCY_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+]);
+
+function isDependencyDown(e: unknown): boolean {
+  const err = e as { code?: string; message?: string; driverError?: { code?: string } };
+  const code = err?.code ?? err?.driverError?.code;
+  return (
+    (code !== undefined && DEPENDENCY_CODES.has(code)) ||
+    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Connection is closed/i.test(
+      err?.message ?? '',
+    )
+  );
+}
+
+/** Maps every error to the API's one shape: {"error": {code, message, details}}. */
+export function toErrorResponse(e: unknown): { status: number; body: ErrorBody } {
+  if (e instanceof DomainError)
+    return { status: STATUS_OF[e.kind], body: body(e.code, e.message, e.details) };
+  if (e instanceof HttpException) {
+    const status = e.getStatus();
+    const res = e.getResponse();
+    if (
+      typeof res === 'object' &&
+      res !== null &&
+      'error' in res &&
+      typeof (res as ErrorBody).error === 'object'
+    ) {
+      return { status, body: res as ErrorBody };
+    }
+    return { status, body: body(HTTP_CODES[status] ?? `HTTP_${status}`, e.message) };
+  }
+  const pe = e as ParserError;
+  if (pe?.type === 'entity.too.large')
+    return { status: 413, body: body('PAYLOAD_TOO_LARGE', 'the request body is too large') };
+  if (pe?.type === 'entity.parse.failed')
+    return {
+      status: 400,
+      body: body('MALFORMED_JSON', `the body is not valid JSON: ${pe.message}`),
+    };
+  if (pe?.type === 'forbidden.key') return { status: 400, body: body('FORBIDDEN_KEY', pe.message) };
+  if (typeof pe?.status === 'number' && pe.status >= 400 && pe.status < 500 && pe.type) {
+    return {
+      status: pe.status,
+      body: body(HTTP_CODES[pe.status] ?? `HTTP_${pe.status}`, pe.message),
+    };
+  }
+  if (isDependencyDown(e)) {
+    return {
+      status: 503,
+      body: body(
+        'DEPENDENCY_DOWN',
+        'a dependency (PostgreSQL or Redis) is unavailable; try again shortly',
+      ),
+    };
+  }
+  return {
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    body: body('INTERNAL', 'an unexpected error occurred'),
+  };
+}
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const { status, body: payload } = toErrorResponse(exception);
+    if (status >= 500)
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    res.status(status).json(payload);
+  }
+}

@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { checkDependencies, DEV_JWT_SECRET, loadConfig } from '@bp/infra';
+import { createWorker } from '../../worker/src/bootstrap';
+import { createApiApp } from './bootstrap';
+
+/**
+ * `node main.js` runs the API alone (npm run start:api). `--migrate --with-worker` is
+ * `npm start`: migrations, API and worker in one process, for a first run and for demos.
+ */
+async function main(): Promise<void> {
+  const args = new Set(process.argv.slice(2));
+  const config = loadConfig();
+  await checkDependencies(config, { migrate: args.has('--migrate') });
+  if (config.jwtSecret === DEV_JWT_SECRET) {
+    console.warn(
+      'JWT_SECRET is not set: using the development secret. Set it in any real deployment.',
+    );
+  }
+  if (args.has('--with-worker')) await createWorker(config);
+  const app = await createApiApp(config);
+  await app.listen(config.port);
+  console.log(`budget-performance API on http://127.0.0.1:${config.port} (OpenAPI at /docs)`);
+}
+
+void main();

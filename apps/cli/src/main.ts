@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import { JwtService } from '@nestjs/jwt';
+import { Role, ROLES } from '@bp/domain';
+import { loadConfig, migrate } from '@bp/infra';
+import { parseArgs } from 'util';
+
+const USAGE = `usage: npm run cli -- <command>
+  migrate                                   create the database if missing and apply migrations
+  token --sub <id> --name <name> --role <role>[,<role>...] [--unit <code>] [--department <code>] [--ttl 8h]
+                                            print a signed JWT (HS256, JWT_SECRET)`;
+
+class UsageError extends Error {}
+
+async function runMigrate(): Promise<void> {
+  const { databaseUrl } = loadConfig();
+  const applied = await migrate(databaseUrl);
+  console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'the database is up to date');
+}
+
+function runToken(argv: string[]): void {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sub: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      unit: { type: 'string' },
+      department: { type: 'string' },
+      ttl: { type: 'string', default: '8h' },
+    },
+  });
+  const roles = (values.role ?? []).flatMap((r) => r.split(',')).map((r) => r.trim());
+  if (!values.sub || !values.name || roles.length === 0)
+    throw new UsageError('token needs --sub, --name and --role');
+  const unknown = roles.filter((r) => !ROLES.includes(r as Role));
+  if (unknown.length > 0)
+    throw new UsageError(`unknown role ${unknown.join(', ')}; roles are ${ROLES.join(', ')}`);
+  if (values.unit !== undefined && !/^\d{6}$/.test(values.unit))
+    throw new UsageError('--unit is a six-digit unit code');
+  const jwt = new JwtService({ secret: loadConfig().jwtSecret });
+  const claims = {
+    sub: values.sub,
+    name: values.name,
+    roles,
+    unit: values.unit,
+    department: values.department,
+  };
+  console.log(jwt.sign(claims, { algorithm: 'HS256', expiresIn: values.ttl as never }));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === 'migrate') return runMigrate();
+  if (command === 'token') return runToken(rest);
+  throw new UsageError(command ? `unknown command ${command}` : 'no command given');
+}
+
+main(process.argv.slice(2)).catch((e: Error) => {
+  console.error(e instanceof UsageError ? `${e.message}\n${USAGE}` : `error: ${e.message}`);
+  process.exit(e instanceof UsageError ? 2 : 1);
+});

@@ -1,0 +1,13 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig } from '@bp/infra';
+import { WorkerModule } from './worker.module';
+
+/** The worker: no HTTP, only queue processors; closes gracefully on SIGTERM. */
+export async function createWorker(config: AppConfig): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+    logger: config.logLevel === 'silent' ? false : undefined,
+  });
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,118 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from './config/app-config';
+import { createDataSource } from './database/data-source';
+import { Database } from './database/sql';
+import { PostgresEventStore } from './event-store/event-store';
+import { HealthService } from './health/health.service';
+import {
+  CreateTargetHandler,
+  ReviewTargetHandler,
+  ReviseTargetHandler,
+  SubmitTargetHandler,
+} from './performance-target/target.commands';
+import { GetTargetHandler, ListTargetsHandler } from './performance-target/target.queries';
+import { TargetStore } from './performance-target/target-store';
+import { CatchUpNotifier, createRedis, PROJECTIONS_QUEUE } from './queue/queues';
+import { Clock, CLOCK, systemClock } from './shared/clock';
+
+export const REDIS = Symbol('REDIS');
+export const PROJECTIONS = Symbol('PROJECTIONS_QUEUE');
+
+const HANDLERS = [
+  CreateTargetHandler,
+  ReviseTargetHandler,
+  SubmitTargetHandler,
+  ReviewTargetHandler,
+  GetTargetHandler,
+  ListTargetsHandler,
+];
+
+/** Closes the pools when the application shuts down. */
+class InfraLifecycle implements OnApplicationShutdown {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly redis: Redis,
+    private readonly queue: Queue,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+    await this.redis.quit().catch(() => undefined);
+    if (this.ds.isInitialized) await this.ds.destroy();
+  }
+}
+
+/** PostgreSQL, Redis, the event store and the command/query handlers, for API and worker. */
+@Global()
+@Module({})
+export class InfraModule {
+  static forRoot(config: AppConfig, clock: Clock = systemClock): DynamicModule {
+    return {
+      module: InfraModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: clock },
+        {
+          provide: DataSource,
+          useFactory: async () => createDataSource(config.databaseUrl).initialize(),
+        },
+        {
+          provide: Database,
+          useFactory: (ds: DataSource) => new Database(ds),
+          inject: [DataSource],
+        },
+        {
+          provide: PostgresEventStore,
+          useFactory: (db: Database) => new PostgresEventStore(db),
+          inject: [Database],
+        },
+        { provide: REDIS, useFactory: () => createRedis(config.redisUrl) },
+        {
+          provide: PROJECTIONS,
+          useFactory: (redis: Redis) =>
+            new Queue(PROJECTIONS_QUEUE, { connection: redis, prefix: config.queuePrefix }),
+          inject: [REDIS],
+        },
+        {
+          provide: CatchUpNotifier,
+          useFactory: (q: Queue) => new CatchUpNotifier(q),
+          inject: [PROJECTIONS],
+        },
+        {
+          provide: TargetStore,
+          useFactory: (db: Database, store: PostgresEventStore, c: Clock, n: CatchUpNotifier) =>
+            new TargetStore(db, store, c, n),
+          inject: [Database, PostgresEventStore, CLOCK, CatchUpNotifier],
+        },
+        {
+          provide: HealthService,
+          useFactory: (db: Database, r: Redis) => new HealthService(db, r),
+          inject: [Database, REDIS],
+        },
+        {
+          provide: InfraLifecycle,
+          useFactory: (ds: DataSource, r: Redis, q: Queue) => new InfraLifecycle(ds, r, q),
+          inject: [DataSource, REDIS, PROJECTIONS],
+        },
+        ...HANDLERS,
+      ],
+      exports: [
+        APP_CONFIG,
+        CLOCK,
+        DataSource,
+        Database,
+        PostgresEventStore,
+        REDIS,
+        PROJECTIONS,
+        CatchUpNotifier,
+        TargetStore,
+        HealthService,
+      ],
+    };
+  }
+}
+
+export const InjectConfig = () => Inject(APP_CONFIG);

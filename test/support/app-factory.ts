@@ -1,0 +1,72 @@
+import { INestApplication } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { Role } from '@bp/domain';
+import { AppConfig, loadConfig } from '@bp/infra';
+import { Redis } from 'ioredis';
+import { createApiApp } from '../../apps/api/src/bootstrap';
+import { createTestDatabase, TestDatabase, testQueuePrefix } from './test-database';
+
+export const TEST_JWT_SECRET = 'test-secret-of-the-e2e-suite';
+
+export interface TestApp {
+  readonly app: INestApplication;
+  readonly http: ReturnType<INestApplication['getHttpServer']>;
+  readonly config: AppConfig;
+  readonly db: TestDatabase;
+  token(claims: TokenClaims, options?: { secret?: string; expiresIn?: number }): string;
+  close(): Promise<void>;
+}
+
+export interface TokenClaims {
+  readonly sub: string;
+  readonly name?: string;
+  readonly roles: Role[];
+  readonly unit?: string;
+  readonly department?: string;
+}
+
+/** The API on a fresh database and queue prefix of its own, ready for supertest. */
+export async function createTestApp(
+  label: string,
+  overrides: Partial<AppConfig> = {},
+): Promise<TestApp> {
+  const db = await createTestDatabase(label);
+  const config = loadConfig(process.env, {
+    databaseUrl: db.url,
+    redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    queuePrefix: testQueuePrefix(label),
+    jwtSecret: TEST_JWT_SECRET,
+    logLevel: 'silent',
+    ...overrides,
+  });
+  const app = await createApiApp(config);
+  await app.init();
+  const jwt = new JwtService({ secret: TEST_JWT_SECRET });
+  return {
+    app,
+    http: app.getHttpServer(),
+    config,
+    db,
+    token: (claims, options = {}) =>
+      jwt.sign(
+        { name: `用户${claims.sub}`, ...claims },
+        { secret: options.secret ?? TEST_JWT_SECRET, expiresIn: options.expiresIn ?? 3600 },
+      ),
+    async close() {
+      await app.close();
+      await cleanQueues(config);
+      await db.drop();
+    },
+  };
+}
+
+/** Removes the suite's BullMQ keys so nothing is left in Redis. */
+export async function cleanQueues(config: AppConfig): Promise<void> {
+  const redis = new Redis(config.redisUrl);
+  try {
+    const keys = await redis.keys(`${config.queuePrefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
