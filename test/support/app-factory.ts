@@ -2,7 +2,10 @@ import { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Role } from '@bp/domain';
 import { AppConfig, loadConfig } from '@bp/infra';
+import { INestApplicationContext } from '@nestjs/common';
+import { Client } from 'pg';
 import { Redis } from 'ioredis';
+import { createWorker } from '../../apps/worker/src/bootstrap';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { createTestDatabase, TestDatabase, testQueuePrefix } from './test-database';
 
@@ -13,7 +16,10 @@ export interface TestApp {
   readonly http: ReturnType<INestApplication['getHttpServer']>;
   readonly config: AppConfig;
   readonly db: TestDatabase;
+  readonly worker?: INestApplicationContext;
   token(claims: TokenClaims, options?: { secret?: string; expiresIn?: number }): string;
+  /** Runs SQL on the suite's database directly, as a check from outside the service. */
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -29,6 +35,7 @@ export interface TokenClaims {
 export async function createTestApp(
   label: string,
   overrides: Partial<AppConfig> = {},
+  options: { withWorker?: boolean } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase(label);
   const config = loadConfig(process.env, {
@@ -41,18 +48,22 @@ export async function createTestApp(
   });
   const app = await createApiApp(config);
   await app.init();
+  const worker = options.withWorker ? await createWorker(config) : undefined;
   const jwt = new JwtService({ secret: TEST_JWT_SECRET });
   return {
     app,
     http: app.getHttpServer(),
     config,
     db,
+    worker,
+    sql: (text, params) => querySql(db.url, text, params),
     token: (claims, options = {}) =>
       jwt.sign(
         { name: `用户${claims.sub}`, ...claims },
         { secret: options.secret ?? TEST_JWT_SECRET, expiresIn: options.expiresIn ?? 3600 },
       ),
     async close() {
+      await worker?.close();
       await app.close();
       await cleanQueues(config);
       await db.drop();
@@ -68,5 +79,15 @@ export async function cleanQueues(config: AppConfig): Promise<void> {
     if (keys.length > 0) await redis.del(...keys);
   } finally {
     redis.disconnect();
+  }
+}
+
+async function querySql<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
   }
 }

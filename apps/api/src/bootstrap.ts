@@ -3,7 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, Clock, systemClock } from '@bp/infra';
 import { AppModule } from './app.module';
-import { ErrorFilter } from './http/error.filter';
+import { bodyErrors, ErrorFilter } from './http/error.filter';
 import { requestId } from './http/request-id';
 import { refusePrototypeKeys, validationPipe } from './http/validation';
 
@@ -18,9 +18,9 @@ export async function createApiApp(
   });
   app.use(requestId);
   app.useBodyParser('json', { limit: config.bodyLimit, reviver: refusePrototypeKeys });
+  app.use(bodyErrors);
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ErrorFilter());
-  app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle('budget-performance')
     .setDescription(

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { checkDependencies, DEV_JWT_SECRET, loadConfig } from '@bp/infra';
+import { checkDependencies, closeOnSignals, DEV_JWT_SECRET, loadConfig } from '@bp/infra';
 import { createWorker } from '../../worker/src/bootstrap';
 import { createApiApp } from './bootstrap';
 
@@ -12,14 +12,13 @@ async function main(): Promise<void> {
   const config = loadConfig();
   await checkDependencies(config, { migrate: args.has('--migrate') });
   if (config.jwtSecret === DEV_JWT_SECRET) {
-    console.warn(
-      'JWT_SECRET is not set: using the development secret. Set it in any real deployment.',
-    );
+    console.warn('JWT_SECRET is not set: using the development secret. Set it in any real deployment.');
   }
-  if (args.has('--with-worker')) await createWorker(config);
+  const worker = args.has('--with-worker') ? await createWorker(config) : undefined;
   const app = await createApiApp(config);
   await app.listen(config.port);
-  console.log(`budget-performance API on http://127.0.0.1:${config.port} (OpenAPI at /docs)`);
+  closeOnSignals([() => app.close(), async () => worker?.close()]);
+  console.log(`budget-performance API on http://127.0.0.1:${config.port} (OpenAPI at /docs)${worker ? ', worker running' : ''}`);
 }
 
 void main();

@@ -3,11 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { AppConfig } from '@bp/infra';
 import { WorkerModule } from './worker.module';
 
-/** The worker: no HTTP, only queue processors; closes gracefully on SIGTERM. */
+/** The worker: no HTTP, only queue processors. */
 export async function createWorker(config: AppConfig): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: config.logLevel === 'silent' ? false : undefined,
   });
-  app.enableShutdownHooks();
   return app;
 }

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { checkDependencies, loadConfig } from '@bp/infra';
+import { checkDependencies, closeOnSignals, loadConfig } from '@bp/infra';
 import { createWorker } from './bootstrap';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   await checkDependencies(config, { migrate: false });
-  await createWorker(config);
+  const worker = await createWorker(config);
+  closeOnSignals([() => worker.close()]);
   console.log(`budget-performance worker started (queue prefix ${config.queuePrefix})`);
 }
 

@@ -10,3 +10,4 @@ export * from './queue/queues';
 export * from './shared/clock';
 export * from './infra.module';
 export * from './startup/check-dependencies';
+export * from './startup/shutdown';

@@ -122,6 +122,21 @@ export function toErrorResponse(e: unknown): { status: number; body: ErrorBody }
   };
 }
 
+/**
+ * Express error middleware placed right after the body parser: its errors (malformed JSON,
+ * too large) are answered here in our shape, before Nest turns them into generic 400s.
+ */
+export function bodyErrors(
+  err: unknown,
+  _req: unknown,
+  res: Response,
+  next: (e: unknown) => void,
+): void {
+  if (!(err as ParserError)?.type) return next(err);
+  const { status, body: payload } = toErrorResponse(err);
+  res.status(status).json(payload);
+}
+
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');

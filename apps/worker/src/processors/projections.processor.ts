@@ -1,5 +1,6 @@
 import { Inject, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import {
   APP_CONFIG,
   AppConfig,
@@ -17,6 +18,7 @@ import {
 export class ProjectionsProcessor implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ProjectionsProcessor.name);
   private worker?: Worker;
+  private connection?: Redis;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -24,8 +26,9 @@ export class ProjectionsProcessor implements OnModuleInit, OnApplicationShutdown
   ) {}
 
   onModuleInit(): void {
+    this.connection = createRedis(this.config.redisUrl);
     this.worker = new Worker(PROJECTIONS_QUEUE, (job) => this.process(job), {
-      connection: createRedis(this.config.redisUrl),
+      connection: this.connection,
       prefix: this.config.queuePrefix,
       concurrency: 1,
     });
@@ -43,5 +46,6 @@ export class ProjectionsProcessor implements OnModuleInit, OnApplicationShutdown
   /** Waits for the job in hand to finish, then stops taking new ones. */
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close();
+    await this.connection?.quit().catch(() => undefined);
   }
 }

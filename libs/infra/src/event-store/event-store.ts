@@ -81,11 +81,11 @@ function streamType(streamId: string): string {
 export class PostgresEventStore {
   constructor(private readonly db: Database) {}
 
-  /** The events of one stream in order; with `until`, only those recorded at or before it. */
+  /** The events of one stream in order; with `until`, only those recorded at or before it (to the millisecond, as clients see times). */
   async readStream(streamId: string, until?: Date, sql: Sql = this.db): Promise<RecordedEvent[]> {
     const { rows } = await sql.query<EventRow>(
       `SELECT ${COLUMNS} FROM events
-        WHERE stream_id = $1 AND ($2::timestamptz IS NULL OR recorded_at <= $2)
+        WHERE stream_id = $1 AND ($2::timestamptz IS NULL OR date_trunc('milliseconds', recorded_at) <= $2)
         ORDER BY stream_version`,
       [streamId, until ?? null],
     );
