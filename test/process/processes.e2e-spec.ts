@@ -28,11 +28,16 @@ interface Proc {
 }
 
 function run(script: string, args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, output: () => out, exited };
 }
 
@@ -62,9 +67,24 @@ describe('processes', () => {
     const proc = run(API, ['--migrate', '--with-worker'], e);
     try {
       await waitForHealth(Number(e.PORT), proc);
-      const token = execFileSync(process.execPath, ['dist/apps/cli/src/main.js', 'token', '--sub', 'u1', '--name', '张三', '--role', 'preparer', '--unit', '314001'], {
-        env: { ...process.env, ...e },
-      })
+      const token = execFileSync(
+        process.execPath,
+        [
+          'dist/apps/cli/src/main.js',
+          'token',
+          '--sub',
+          'u1',
+          '--name',
+          '张三',
+          '--role',
+          'preparer',
+          '--unit',
+          '314001',
+        ],
+        {
+          env: { ...process.env, ...e },
+        },
+      )
         .toString()
         .trim();
       const res = await fetch(`http://127.0.0.1:${e.PORT}/targets`, {
@@ -86,10 +106,13 @@ describe('processes', () => {
 
   it('the worker alone starts, connects to Redis and stops cleanly on SIGTERM', async () => {
     const e = env();
-    execFileSync(process.execPath, ['dist/apps/cli/src/main.js', 'migrate'], { env: { ...process.env, ...e } });
+    execFileSync(process.execPath, ['dist/apps/cli/src/main.js', 'migrate'], {
+      env: { ...process.env, ...e },
+    });
     const proc = run('dist/apps/worker/src/main.js', [], e);
     try {
-      for (let i = 0; i < 100 && !proc.output().includes('worker started'); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && !proc.output().includes('worker started'); i++)
+        await new Promise((r) => setTimeout(r, 100));
       expect(proc.output()).toContain('worker started');
       proc.child.kill('SIGTERM');
       expect(await proc.exited).toEqual({ code: 0, signal: null });
@@ -108,6 +131,8 @@ describe('processes', () => {
     expect(await proc.exited).toEqual({ code: 1, signal: null });
     const lines = proc.output().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^${name} is not reachable at 127\\.0\\.0\\.1:1 .*start it with`));
+    expect(lines[0]).toMatch(
+      new RegExp(`^${name} is not reachable at 127\\.0\\.0\\.1:1 .*start it with`),
+    );
   });
 });

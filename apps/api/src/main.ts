@@ -12,13 +12,17 @@ async function main(): Promise<void> {
   const config = loadConfig();
   await checkDependencies(config, { migrate: args.has('--migrate') });
   if (config.jwtSecret === DEV_JWT_SECRET) {
-    console.warn('JWT_SECRET is not set: using the development secret. Set it in any real deployment.');
+    console.warn(
+      'JWT_SECRET is not set: using the development secret. Set it in any real deployment.',
+    );
   }
   const worker = args.has('--with-worker') ? await createWorker(config) : undefined;
   const app = await createApiApp(config);
   await app.listen(config.port);
   closeOnSignals([() => app.close(), async () => worker?.close()]);
-  console.log(`budget-performance API on http://127.0.0.1:${config.port} (OpenAPI at /docs)${worker ? ', worker running' : ''}`);
+  console.log(
+    `budget-performance API on http://127.0.0.1:${config.port} (OpenAPI at /docs)${worker ? ', worker running' : ''}`,
+  );
 }
 
 void main();
