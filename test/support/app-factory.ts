@@ -10,6 +10,7 @@ import { createApiApp } from '../../apps/api/src/bootstrap';
 import { createTestDatabase, TestDatabase, testQueuePrefix } from './test-database';
 
 export const TEST_JWT_SECRET = 'test-secret-of-the-e2e-suite';
+const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestApp {
   readonly app: INestApplication;
@@ -40,7 +41,7 @@ export async function createTestApp(
   const db = await createTestDatabase(label);
   const config = loadConfig(process.env, {
     databaseUrl: db.url,
-    redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisUrl: TEST_REDIS_URL,
     queuePrefix: testQueuePrefix(label),
     jwtSecret: TEST_JWT_SECRET,
     logLevel: 'silent',
@@ -65,7 +66,7 @@ export async function createTestApp(
     async close() {
       await worker?.close();
       await app.close();
-      await cleanQueues(config);
+      await cleanQueues({ ...config, redisUrl: TEST_REDIS_URL });
       await db.drop();
     },
   };

@@ -205,3 +205,85 @@ describe('target workflow through HTTP', () => {
     }
   });
 });
+
+describe('concurrent commands and dependencies', () => {
+  let t: TestApp;
+  const tokens = () => ({
+    a: t.token({ sub: 'u1', roles: ['preparer'], unit: '314001' }),
+    b: t.token({ sub: 'u2', roles: ['preparer'], unit: '314001' }),
+  });
+
+  beforeAll(async () => {
+    t = await createTestApp('concurrency');
+  });
+  afterAll(() => t.close());
+
+  it('two revisions with the same If-Match: one applies, the other is a 409', async () => {
+    const { a, b } = tokens();
+    await request(t.http)
+      .post('/targets')
+      .set('Authorization', `Bearer ${a}`)
+      .send(targetBody())
+      .expect(201);
+    const results = await Promise.all(
+      [a, b].map((tok, i) =>
+        request(t.http)
+          .patch(`/targets/${ID}`)
+          .set('Authorization', `Bearer ${tok}`)
+          .set('If-Match', '1')
+          .send({ goals: `版本${i}` }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const after = await t.sql<{ n: string }>(
+      `SELECT count(*) AS n FROM events WHERE type = 'TargetRevised'`,
+    );
+    expect(Number(after[0].n)).toBe(1);
+  });
+
+  it('two submits at once: one applies, the retried other sees the new state (409)', async () => {
+    const { a } = tokens();
+    const results = await Promise.all(
+      [1, 2].map(() =>
+        request(t.http).post(`/targets/${ID}/submit`).set('Authorization', `Bearer ${a}`),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(results.find((r) => r.status === 409)?.body.error).toMatchObject({
+      code: 'TARGET_NOT_SUBMITTABLE',
+      details: { status: 'submitted' },
+    });
+  });
+
+  it('serves the OpenAPI document of every route', async () => {
+    const res = await request(t.http).get('/docs-json').expect(200);
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/health',
+        '/targets',
+        '/targets/{id}',
+        '/targets/{id}/submit',
+        '/targets/{id}/reviews',
+      ]),
+    );
+  });
+});
+
+describe('health with Redis down', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('health', { redisUrl: 'redis://127.0.0.1:1' });
+  });
+  afterAll(() => t.close());
+
+  it('answers 503 naming the dependency, and commands still commit to PostgreSQL', async () => {
+    const res = await request(t.http).get('/health').expect(503);
+    expect(res.body).toEqual({ status: 'degraded', database: 'up', redis: 'down' });
+    const tok = t.token({ sub: 'u1', roles: ['preparer'], unit: '314001' });
+    await request(t.http)
+      .post('/targets')
+      .set('Authorization', `Bearer ${tok}`)
+      .send(targetBody())
+      .expect(201);
+  });
+});

@@ -39,8 +39,12 @@ class InfraLifecycle implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
-    await this.redis.quit().catch(() => undefined);
+    if (this.redis.status === 'ready') {
+      await this.queue.close().catch(() => undefined);
+      await this.redis.quit().catch(() => undefined);
+    } else {
+      this.redis.disconnect(); // Redis is down: nothing to flush, do not wait for it
+    }
     if (this.ds.isInitialized) await this.ds.destroy();
   }
 }
@@ -69,7 +73,7 @@ export class InfraModule {
           useFactory: (db: Database) => new PostgresEventStore(db),
           inject: [Database],
         },
-        { provide: REDIS, useFactory: () => createRedis(config.redisUrl) },
+        { provide: REDIS, useFactory: () => createRedis(config.redisUrl, 'producer') },
         {
           provide: PROJECTIONS,
           useFactory: (redis: Redis) =>
