@@ -5,13 +5,22 @@ import IORedis, { Redis } from 'ioredis';
 export const PROJECTIONS_QUEUE = 'projections';
 export const CATCH_UP_JOB = 'catch-up';
 
-/** A Redis connection fit for BullMQ (which needs maxRetriesPerRequest null on workers). */
-export function createRedis(url: string): Redis {
-  return new IORedis(url, {
-    maxRetriesPerRequest: null,
-    enableReadyCheck: true,
-    lazyConnect: false,
-  });
+/**
+ * A Redis connection for BullMQ. Workers wait for Redis to come back (maxRetriesPerRequest
+ * null, as BullMQ requires); producers in the API fail fast instead, so a request never hangs
+ * on a Redis that is down (PostgreSQL has the facts; workers catch up later).
+ */
+export function createRedis(url: string, use: 'worker' | 'producer' = 'worker'): Redis {
+  const redis =
+    use === 'worker'
+      ? new IORedis(url, { maxRetriesPerRequest: null })
+      : new IORedis(url, {
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+          connectTimeout: 2000,
+        });
+  redis.on('error', () => undefined); // reconnects by itself; health and jobs report the outage
+  return redis;
 }
 
 /**
