@@ -21,6 +21,8 @@ export interface TestApp {
   token(claims: TokenClaims, options?: { secret?: string; expiresIn?: number }): string;
   /** Runs SQL on the suite's database directly, as a check from outside the service. */
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** How many events the store holds: "nothing was written" checks compare it. */
+  eventCount(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,8 @@ export async function createTestApp(
     db,
     worker,
     sql: (text, params) => querySql(db.url, text, params),
+    eventCount: async () =>
+      Number((await querySql<{ n: string }>(db.url, 'SELECT count(*) AS n FROM events'))[0].n),
     token: (claims, options = {}) =>
       jwt.sign(
         { name: `用户${claims.sub}`, ...claims },

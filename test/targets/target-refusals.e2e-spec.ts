@@ -10,17 +10,15 @@ describe('refusals through HTTP', () => {
   let t: TestApp;
   let tok: Record<string, string>;
   const auth = (who: string) => ({ Authorization: `Bearer ${tok[who]}` });
-  const eventCount = async () =>
-    Number((await t.sql<{ n: string }>('SELECT count(*) AS n FROM events'))[0].n);
 
   /** Sends a request, expects the status and error code, and checks no event was written. */
   async function refused(req: request.Test, status: number, code: string) {
-    const before = await eventCount();
+    const before = await t.eventCount();
     const res = await req;
     expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
     expect(typeof res.body.error.message).toBe('string');
     expect(res.body.error.details).toEqual(expect.any(Object));
-    expect(await eventCount()).toBe(before);
+    expect(await t.eventCount()).toBe(before);
     return res.body.error as { code: string; message: string; details: Record<string, unknown> };
   }
 

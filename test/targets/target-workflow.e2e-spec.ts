@@ -8,8 +8,6 @@ describe('target workflow through HTTP', () => {
   let t: TestApp;
   let tok: Record<string, string>;
   const auth = (who: string) => ({ Authorization: `Bearer ${tok[who]}` });
-  const eventCount = async () =>
-    Number((await t.sql<{ n: string }>('SELECT count(*) AS n FROM events'))[0].n);
 
   beforeAll(async () => {
     t = await createTestApp('workflow', {}, { withWorker: true });
@@ -142,7 +140,7 @@ describe('target workflow through HTTP', () => {
   });
 
   it('refuses to submit an approved target (409 with its state) and writes nothing', async () => {
-    const before = await eventCount();
+    const before = await t.eventCount();
     const res = await request(t.http)
       .post(`/targets/${ID}/submit`)
       .set(auth('preparer'))
@@ -151,7 +149,7 @@ describe('target workflow through HTTP', () => {
       code: 'TARGET_NOT_SUBMITTABLE',
       details: { status: 'approved' },
     });
-    expect(await eventCount()).toBe(before);
+    expect(await t.eventCount()).toBe(before);
   });
 
   it('lists the targets in scope, page by page', async () => {
