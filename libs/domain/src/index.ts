@@ -11,3 +11,8 @@ export * from './performance-target/performance-target.commands';
 export * from './performance-target/performance-target.state';
 export * from './performance-target/performance-target.decide';
 export * from './performance-target/performance-target.view';
+export * from './import/document-cells';
+export * from './import/department-goals.parse';
+export * from './import/target-document.parse';
+export * from './unit/unit';
+export * from './import/import.decide';

@@ -1,6 +1,6 @@
 import { Command } from '../shared/decider';
 import { ReviewGrade, TargetSource } from './performance-target.events';
-import { ContentChanges, TargetContent } from './target-content';
+import { ContentChanges, TargetContent, TargetProblem } from './target-content';
 
 export type CreateTarget = Command<
   'CreateTarget',
@@ -10,12 +10,18 @@ export type CreateTarget = Command<
     readonly projectCode: string;
     readonly content: TargetContent;
     readonly source: TargetSource;
+    readonly importProblems?: readonly TargetProblem[];
   }
 >;
 
 export type ReviseTarget = Command<
   'ReviseTarget',
-  { readonly targetId: string; readonly changes: ContentChanges; readonly source: TargetSource }
+  {
+    readonly targetId: string;
+    readonly changes: ContentChanges;
+    readonly source: TargetSource;
+    readonly importProblems?: readonly TargetProblem[];
+  }
 >;
 
 export type SubmitTarget = Command<'SubmitTarget', { readonly targetId: string }>;

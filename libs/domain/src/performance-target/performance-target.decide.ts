@@ -15,8 +15,13 @@ import {
   TargetReviewed,
   targetId,
 } from './performance-target.events';
-import { evolveTarget, initialTargetState, TargetState } from './performance-target.state';
-import { changesToJson, contentProblems, invalidityProblems, budgetToJson } from './target-content';
+import {
+  evolveTarget,
+  initialTargetState,
+  TargetState,
+  targetProblems,
+} from './performance-target.state';
+import { changesToJson, invalidityProblems, budgetToJson } from './target-content';
 
 export const MIN_FISCAL_YEAR = 2000;
 export const MAX_FISCAL_YEAR = 2099;
@@ -24,7 +29,7 @@ const UNIT_CODE = /^\d{6}$/;
 const PROJECT_CODE = /^[0-9A-Za-z]{1,40}$/;
 
 function create(cmd: CreateTarget, state: TargetState): TargetEvent[] {
-  const { fiscalYear, unitCode, projectCode, content, source } = cmd.data;
+  const { fiscalYear, unitCode, projectCode, content, source, importProblems } = cmd.data;
   const id = targetId(fiscalYear, unitCode, projectCode);
   if (state.status !== 'none') {
     throw new IllegalState('TARGET_EXISTS', `target ${id} already exists`, state.status, {
@@ -40,6 +45,7 @@ function create(cmd: CreateTarget, state: TargetState): TargetEvent[] {
     projectCode,
     source,
     content: { ...content, budget: budgetToJson(content.budget) },
+    ...(importProblems && importProblems.length > 0 ? { importProblems } : {}),
   };
   return [{ type: 'TargetCreated', data, metadata: eventMetadata(cmd) }];
 }
@@ -55,12 +61,16 @@ function revise(cmd: ReviseTarget, state: TargetState): TargetEvent[] {
   }
   if (cmd.data.source === 'api') refuseInvalid(invalidityProblems(cmd.data.changes));
   const changed = changedFields(cmd.data.changes, state);
-  if (Object.keys(changed).length === 0) return [];
+  const problems = cmd.data.importProblems;
+  const problemsChanged =
+    problems !== undefined && JSON.stringify(problems) !== JSON.stringify(state.importProblems);
+  if (Object.keys(changed).length === 0 && !problemsChanged) return [];
   const data = {
     targetId: state.id,
     changes: changed,
     contentRevision: state.contentRevision + 1,
     source: cmd.data.source,
+    ...(problems !== undefined ? { importProblems: problems } : {}),
   };
   return [{ type: 'TargetRevised', data, metadata: eventMetadata(cmd) }];
 }
@@ -74,7 +84,7 @@ function submit(cmd: SubmitTarget, state: TargetState): TargetEvent[] {
       state.status,
     );
   }
-  const problems = state.content ? contentProblems(state.content) : ['content is missing'];
+  const problems = targetProblems(state);
   if (problems.length > 0) {
     throw new Refused(
       'TARGET_HAS_PROBLEMS',

@@ -1,5 +1,5 @@
 import { DomainEvent } from '../shared/decider';
-import { TargetContentJson } from './target-content';
+import { TargetContentJson, TargetProblem } from './target-content';
 
 export type TargetStatus =
   'draft' | 'submitted' | 'department_approved' | 'approved' | 'returned' | 'rejected';
@@ -22,6 +22,8 @@ export type TargetCreated = DomainEvent<
     readonly projectCode: string;
     readonly content: TargetContentJson;
     readonly source: TargetSource;
+    /** What the import found wrong that the content cannot show; absent when none. */
+    readonly importProblems?: readonly TargetProblem[];
   }
 >;
 
@@ -33,6 +35,8 @@ export type TargetRevised = DomainEvent<
     readonly changes: Partial<TargetContentJson>;
     readonly contentRevision: number;
     readonly source: TargetSource;
+    /** From an import: the table's problems now (replacing the earlier ones). */
+    readonly importProblems?: readonly TargetProblem[];
   }
 >;
 

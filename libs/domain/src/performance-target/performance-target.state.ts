@@ -6,7 +6,13 @@ import {
   TargetEvent,
   TargetStatus,
 } from './performance-target.events';
-import { budgetFromJson, changesFromJson, TargetContent } from './target-content';
+import {
+  budgetFromJson,
+  changesFromJson,
+  contentProblems,
+  TargetContent,
+  TargetProblem,
+} from './target-content';
 
 export interface ReviewRecord {
   readonly stage: ReviewStage;
@@ -32,6 +38,8 @@ export interface TargetState {
   readonly unitCode: string;
   readonly projectCode: string;
   readonly content: TargetContent | null;
+  /** Problems an import found that the content cannot show; revising their field clears them. */
+  readonly importProblems: readonly TargetProblem[];
   /** Bumped by every revision; a review is of one content revision. */
   readonly contentRevision: number;
   /** User ids that created, revised or submitted the content under review: they may not review it. */
@@ -55,6 +63,7 @@ export function initialTargetState(): TargetState {
     unitCode: '',
     projectCode: '',
     content: null,
+    importProblems: [],
     contentRevision: 0,
     authors: [],
     createdBy: null,
@@ -98,6 +107,7 @@ export function evolveTarget(state: TargetState, event: TargetEvent): TargetStat
         unitCode,
         projectCode,
         content: { ...content, budget: budgetFromJson(content.budget) },
+        importProblems: event.data.importProblems ?? [],
         contentRevision: 1,
         authors: [meta.actor.id],
         createdBy: meta.actor,
@@ -110,6 +120,9 @@ export function evolveTarget(state: TargetState, event: TargetEvent): TargetStat
         content: state.content
           ? { ...state.content, ...changesFromJson(event.data.changes) }
           : null,
+        importProblems:
+          event.data.importProblems ??
+          state.importProblems.filter((p) => !(p.field in event.data.changes)),
         contentRevision: event.data.contentRevision,
         authors: withAuthor(state.authors, meta.actor.id),
         departmentPassedBy: null,
@@ -158,4 +171,10 @@ export function evolveTarget(state: TargetState, event: TargetEvent): TargetStat
     default:
       return assertNever(event);
   }
+}
+
+/** Everything that keeps the target from being submitted; empty when it can be. */
+export function targetProblems(s: TargetState): string[] {
+  if (!s.content) return ['content is missing'];
+  return [...contentProblems(s.content), ...s.importProblems.map((p) => p.message)];
 }

@@ -1,8 +1,8 @@
 import { formatYuan } from '../shared/money';
 import { parseIndicatorTarget, ParsedTarget } from './indicator-target.parse';
-import { TargetState } from './performance-target.state';
+import { TargetState, targetProblems } from './performance-target.state';
 import { effectivePlan } from './spending-plan';
-import { Budget, contentProblems, Indicator, TargetContent } from './target-content';
+import { Budget, Indicator, TargetContent } from './target-content';
 
 export interface BudgetView {
   readonly total: string;
@@ -28,6 +28,7 @@ function contentView(c: TargetContent) {
     effectivePlan: effectivePlan(c.plan),
     goals: c.goals,
     indicators: c.indicators.map(indicatorView),
+    imported: c.imported ?? null,
   };
 }
 
@@ -42,7 +43,7 @@ export function targetView(s: TargetState) {
     status: s.status,
     version: s.version,
     ...contentView(s.content),
-    problems: contentProblems(s.content),
+    problems: targetProblems(s),
     contentRevision: s.contentRevision,
     approvedVersion: s.approved?.approvedVersion ?? null,
     reviews: s.reviews.map((r) => ({

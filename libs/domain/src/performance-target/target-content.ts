@@ -32,9 +32,27 @@ export interface TargetContent {
   readonly plan: PlanCells;
   readonly goals: string;
   readonly indicators: readonly Indicator[];
+  /** Set by an import: the document's text of budget and plan. */
+  readonly imported?: ImportedText;
 }
 
 export type ContentChanges = Partial<TargetContent>;
+
+/** The cells of an imported table exactly as written, kept beside their parsed values. */
+export interface ImportedText {
+  readonly amountUnit: '万元' | '元';
+  readonly budget: { readonly total: string; readonly fiscal: string; readonly other: string };
+  readonly plan: readonly string[];
+}
+
+/**
+ * A problem an import found in a table that the content alone cannot show (a cut-off row, a
+ * cell that is not a number). Revising `field` clears it.
+ */
+export interface TargetProblem {
+  readonly field: 'budget' | 'plan' | 'indicators' | 'goals' | 'purpose' | 'projectName';
+  readonly message: string;
+}
 
 /** Content as it travels in event payloads: money as strings of fen. */
 export interface TargetContentJson extends Omit<TargetContent, 'budget'> {

@@ -1,4 +1,4 @@
-import { contentProblems, departmentOf, TargetState } from '@bp/domain';
+import { departmentOf, TargetState, targetProblems } from '@bp/domain';
 import { Sql } from '../database/sql';
 
 /**
@@ -25,7 +25,7 @@ export async function upsertTargetList(sql: Sql, s: TargetState, position: bigin
       s.status,
       s.version,
       s.content.budget.total.toString(),
-      JSON.stringify(contentProblems(s.content)),
+      JSON.stringify(targetProblems(s)),
       s.updatedAt,
       position.toString(),
     ],

@@ -1,0 +1,160 @@
+import { CommandMetadata, DomainEvent, eventMetadata } from '../shared/decider';
+import { departmentOf } from '../shared/scope';
+import { Fen } from '../shared/money';
+import { targetDecider } from '../performance-target/performance-target.decide';
+import {
+  TargetEvent,
+  targetId,
+  TargetStatus,
+} from '../performance-target/performance-target.events';
+import { TargetState } from '../performance-target/performance-target.state';
+import { changesToJson } from '../performance-target/target-content';
+import { decideUnit, UnitEvent, UnitState } from '../unit/unit';
+import { DepartmentGoals } from './department-goals.parse';
+import { ParsedDocument, ParsedTable } from './target-document.parse';
+
+export type ImportOutcome = 'created' | 'revised' | 'unchanged' | 'conflict';
+
+export interface TableDecision {
+  readonly table: ParsedTable;
+  readonly targetId: string;
+  readonly outcome: ImportOutcome;
+  /** The status the target had before the import ('none' when new). */
+  readonly status: TargetStatus | 'none';
+  readonly events: readonly TargetEvent[];
+  /** The target after the import's events (as it was, for unchanged and conflicts). */
+  readonly after: TargetState;
+}
+
+function sameTable(table: ParsedTable, state: TargetState): boolean {
+  const json = (x: unknown) => JSON.stringify(x);
+  return (
+    json(changesToJson(table.content)) === json(changesToJson(state.content ?? {})) &&
+    json(table.problems) === json(state.importProblems)
+  );
+}
+
+/**
+ * What importing one table does to its target: creates a draft; revises a draft or returned
+ * target whose table changed; leaves an identical one alone; and never touches a target that is
+ * past draft (a changed table there is a conflict for a person to resolve).
+ */
+export function decideTableImport(
+  table: ParsedTable,
+  fiscalYear: number,
+  state: TargetState,
+  metadata: CommandMetadata,
+): TableDecision {
+  const id = targetId(fiscalYear, table.unitCode, table.projectCode);
+  const base = { table, targetId: id, status: state.status };
+  const apply = (events: readonly TargetEvent[], outcome: ImportOutcome): TableDecision => ({
+    ...base,
+    events,
+    outcome: events.length === 0 ? 'unchanged' : outcome,
+    after: events.reduce(targetDecider.evolve, state),
+  });
+  if (state.status === 'none') {
+    const data = {
+      fiscalYear,
+      unitCode: table.unitCode,
+      projectCode: table.projectCode,
+      content: table.content,
+      source: 'import' as const,
+      importProblems: table.problems,
+    };
+    return apply(targetDecider.decide({ type: 'CreateTarget', data, metadata }, state), 'created');
+  }
+  if (state.status === 'draft' || state.status === 'returned') {
+    const data = {
+      targetId: id,
+      changes: table.content,
+      source: 'import' as const,
+      importProblems: table.problems,
+    };
+    return apply(targetDecider.decide({ type: 'ReviseTarget', data, metadata }, state), 'revised');
+  }
+  return {
+    ...base,
+    events: [],
+    outcome: sameTable(table, state) ? 'unchanged' : 'conflict',
+    after: state,
+  };
+}
+
+/** Units seen in the document, each recorded once (new or renamed). */
+export function decideUnitsOfImport(
+  doc: ParsedDocument,
+  units: ReadonlyMap<string, UnitState>,
+  metadata: CommandMetadata,
+): Map<string, UnitEvent[]> {
+  const out = new Map<string, UnitEvent[]>();
+  for (const t of doc.tables) {
+    if (out.has(t.unitCode)) continue;
+    const state = units.get(t.unitCode) as UnitState;
+    out.set(
+      t.unitCode,
+      decideUnit(
+        { type: 'RecordUnit', data: { code: t.unitCode, name: t.content.unitName }, metadata },
+        state,
+      ),
+    );
+  }
+  return out;
+}
+
+export type DepartmentGoalsRecorded = DomainEvent<
+  'DepartmentGoalsRecorded',
+  { readonly departmentCode: string; readonly fiscalYear: number } & DepartmentGoals
+>;
+
+export const departmentGoalsStreamId = (departmentCode: string, fiscalYear: number) =>
+  `departmentgoals-${departmentCode}-${fiscalYear}`;
+
+/** The department of a document is that of its units (the first table's). */
+export function departmentOfDocument(doc: ParsedDocument): string | null {
+  return doc.tables.length > 0 ? departmentOf(doc.tables[0].unitCode) : null;
+}
+
+/** Records part 1's goals for the department and year, unless the same goals are recorded. */
+export function decideDepartmentGoals(
+  goals: DepartmentGoals,
+  departmentCode: string,
+  fiscalYear: number,
+  recorded: DepartmentGoalsRecorded | null,
+  metadata: CommandMetadata,
+): DepartmentGoalsRecorded[] {
+  const data = { departmentCode, fiscalYear, overall: goals.overall, areas: goals.areas };
+  if (recorded && JSON.stringify(recorded.data) === JSON.stringify(data)) return [];
+  return [
+    {
+      type: 'DepartmentGoalsRecorded',
+      data,
+      metadata: eventMetadata({ type: 'RecordDepartmentGoals', metadata }),
+    },
+  ];
+}
+
+export interface ImportTotals {
+  readonly units: { code: string; name: string; targets: number; budget: Fen }[];
+  readonly total: Fen;
+}
+
+/** Budget per unit and overall, from the tables as read. */
+export function importTotals(tables: readonly ParsedTable[]): ImportTotals {
+  const units = new Map<string, { code: string; name: string; targets: number; budget: Fen }>();
+  for (const t of tables) {
+    const u = units.get(t.unitCode) ?? {
+      code: t.unitCode,
+      name: t.content.unitName,
+      targets: 0,
+      budget: 0n,
+    };
+    units.set(t.unitCode, {
+      ...u,
+      targets: u.targets + 1,
+      budget: u.budget + t.content.budget.total,
+    });
+  }
+  const list = [...units.values()];
+  return { units: list, total: list.reduce((sum, u) => sum + u.budget, 0n) };
+}
