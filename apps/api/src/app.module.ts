@@ -7,6 +7,8 @@ import { HealthController } from './health/health.controller';
 import { AuthGuard } from './http/auth';
 import { ErrorFilter } from './http/error.filter';
 import { TargetsController } from './targets/targets.controller';
+import { ImportsController } from './imports/imports.controller';
+import { DepartmentsController } from './departments/departments.controller';
 
 @Module({})
 export class AppModule {
@@ -22,7 +24,7 @@ export class AppModule {
           verifyOptions: { algorithms: ['HS256'] },
         }),
       ],
-      controllers: [HealthController, TargetsController],
+      controllers: [HealthController, TargetsController, ImportsController, DepartmentsController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },

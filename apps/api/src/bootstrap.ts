@@ -5,6 +5,7 @@ import { AppConfig, Clock, systemClock } from '@bp/infra';
 import { AppModule } from './app.module';
 import { bodyErrors, ErrorFilter } from './http/error.filter';
 import { requestId } from './http/request-id';
+import { DOCX_MIME, IMPORT_LIMIT_BYTES } from './imports/import-body';
 import { refusePrototypeKeys, validationPipe } from './http/validation';
 
 /** Builds the API application (not yet listening): used by main.ts and by the e2e tests. */
@@ -18,6 +19,10 @@ export async function createApiApp(
   });
   app.use(requestId);
   app.useBodyParser('json', { limit: config.bodyLimit, reviver: refusePrototypeKeys });
+  app.useBodyParser('raw', {
+    type: ['text/plain', DOCX_MIME, 'application/octet-stream'],
+    limit: IMPORT_LIMIT_BYTES,
+  });
   app.use(bodyErrors);
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ErrorFilter());

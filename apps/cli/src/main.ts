@@ -1,15 +1,10 @@
 import 'reflect-metadata';
 import { JwtService } from '@nestjs/jwt';
-import { Role, ROLES } from '@bp/domain';
+import { DomainError, Role, ROLES } from '@bp/domain';
 import { loadConfig, migrate } from '@bp/infra';
 import { parseArgs } from 'util';
-
-const USAGE = `usage: npm run cli -- <command>
-  migrate                                   create the database if missing and apply migrations
-  token --sub <id> --name <name> --role <role>[,<role>...] [--unit <code>] [--department <code>] [--ttl 8h]
-                                            print a signed JWT (HS256, JWT_SECRET)`;
-
-class UsageError extends Error {}
+import { runImport } from './commands/import.command';
+import { USAGE, UsageError } from './usage';
 
 async function runMigrate(): Promise<void> {
   const { databaseUrl } = loadConfig();
@@ -52,10 +47,13 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'migrate') return runMigrate();
   if (command === 'token') return runToken(rest);
+  if (command === 'import') return runImport(rest);
   throw new UsageError(command ? `unknown command ${command}` : 'no command given');
 }
 
 main(process.argv.slice(2)).catch((e: Error) => {
-  console.error(e instanceof UsageError ? `${e.message}\n${USAGE}` : `error: ${e.message}`);
+  if (e instanceof UsageError) console.error(`${e.message}\n${USAGE}`);
+  else if (e instanceof DomainError) console.error(`refused: ${e.message} (${e.code})`);
+  else console.error(`error: ${e.message}`);
   process.exit(e instanceof UsageError ? 2 : 1);
 });

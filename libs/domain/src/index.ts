@@ -16,3 +16,4 @@ export * from './import/department-goals.parse';
 export * from './import/target-document.parse';
 export * from './unit/unit';
 export * from './import/import.decide';
+export * from './shared/canonical-json';

@@ -11,3 +11,6 @@ export * from './shared/clock';
 export * from './infra.module';
 export * from './startup/check-dependencies';
 export * from './startup/shutdown';
+export * from './import/docx-text';
+export * from './import/import.service';
+export * from './import/import.handlers';

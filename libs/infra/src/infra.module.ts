@@ -16,6 +16,8 @@ import {
 import { GetTargetHandler, ListTargetsHandler } from './performance-target/target.queries';
 import { TargetStore } from './performance-target/target-store';
 import { CatchUpNotifier, createRedis, PROJECTIONS_QUEUE } from './queue/queues';
+import { GetDepartmentGoalsHandler, ImportDocumentHandler } from './import/import.handlers';
+import { ImportService } from './import/import.service';
 import { Clock, CLOCK, systemClock } from './shared/clock';
 
 export const REDIS = Symbol('REDIS');
@@ -28,6 +30,8 @@ const HANDLERS = [
   ReviewTargetHandler,
   GetTargetHandler,
   ListTargetsHandler,
+  ImportDocumentHandler,
+  GetDepartmentGoalsHandler,
 ];
 
 /** Closes the pools when the application shuts down. */
@@ -92,6 +96,12 @@ export class InfraModule {
           inject: [Database, PostgresEventStore, CLOCK, CatchUpNotifier],
         },
         {
+          provide: ImportService,
+          useFactory: (db: Database, s: PostgresEventStore, t: TargetStore, n: CatchUpNotifier) =>
+            new ImportService(db, s, t, n),
+          inject: [Database, PostgresEventStore, TargetStore, CatchUpNotifier],
+        },
+        {
           provide: HealthService,
           useFactory: (db: Database, r: Redis) => new HealthService(db, r),
           inject: [Database, REDIS],
@@ -114,6 +124,7 @@ export class InfraModule {
         CatchUpNotifier,
         TargetStore,
         HealthService,
+        ImportService,
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { CommandMetadata, DomainEvent, eventMetadata } from '../shared/decider';
+import { sameJson } from '../shared/canonical-json';
 import { departmentOf } from '../shared/scope';
 import { Fen } from '../shared/money';
 import { targetDecider } from '../performance-target/performance-target.decide';
@@ -27,10 +28,9 @@ export interface TableDecision {
 }
 
 function sameTable(table: ParsedTable, state: TargetState): boolean {
-  const json = (x: unknown) => JSON.stringify(x);
   return (
-    json(changesToJson(table.content)) === json(changesToJson(state.content ?? {})) &&
-    json(table.problems) === json(state.importProblems)
+    sameJson(changesToJson(table.content), changesToJson(state.content ?? {})) &&
+    sameJson(table.problems, state.importProblems)
   );
 }
 
@@ -124,7 +124,7 @@ export function decideDepartmentGoals(
   metadata: CommandMetadata,
 ): DepartmentGoalsRecorded[] {
   const data = { departmentCode, fiscalYear, overall: goals.overall, areas: goals.areas };
-  if (recorded && JSON.stringify(recorded.data) === JSON.stringify(data)) return [];
+  if (recorded && sameJson(recorded.data, data)) return [];
   return [
     {
       type: 'DepartmentGoalsRecorded',

@@ -1,3 +1,4 @@
+import { sameJson } from '../shared/canonical-json';
 import { assertNever, Decider, eventMetadata, Role } from '../shared/decider';
 import { IllegalState, InvalidInput, Refused } from '../shared/errors';
 import {
@@ -62,8 +63,7 @@ function revise(cmd: ReviseTarget, state: TargetState): TargetEvent[] {
   if (cmd.data.source === 'api') refuseInvalid(invalidityProblems(cmd.data.changes));
   const changed = changedFields(cmd.data.changes, state);
   const problems = cmd.data.importProblems;
-  const problemsChanged =
-    problems !== undefined && JSON.stringify(problems) !== JSON.stringify(state.importProblems);
+  const problemsChanged = problems !== undefined && !sameJson(problems, state.importProblems);
   if (Object.keys(changed).length === 0 && !problemsChanged) return [];
   const data = {
     targetId: state.id,
@@ -222,9 +222,7 @@ function changedFields(changes: ReviseTarget['data']['changes'], state: TargetSt
   const next = changesToJson(changes) as Record<string, unknown>;
   const current = changesToJson(state.content ?? {}) as Record<string, unknown>;
   return Object.fromEntries(
-    Object.entries(next).filter(
-      ([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(current[k]),
-    ),
+    Object.entries(next).filter(([k, v]) => v !== undefined && !sameJson(v, current[k])),
   );
 }
 

@@ -92,6 +92,21 @@ export class PostgresEventStore {
     return rows.map(toRecorded);
   }
 
+  /** The events of several streams at once, grouped by stream, each in order. */
+  async readStreams(
+    streamIds: readonly string[],
+    sql: Sql = this.db,
+  ): Promise<Map<string, RecordedEvent[]>> {
+    const out = new Map<string, RecordedEvent[]>(streamIds.map((id) => [id, []]));
+    if (streamIds.length === 0) return out;
+    const { rows } = await sql.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`,
+      [streamIds],
+    );
+    for (const r of rows) out.get(r.stream_id)?.push(toRecorded(r));
+    return out;
+  }
+
   /**
    * Appends events to a stream at `expectedVersion` (0: the stream must not exist yet).
    * Throws VersionConflict when the stream has moved on. Repeating an append whose event ids

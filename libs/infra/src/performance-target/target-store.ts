@@ -43,8 +43,17 @@ export interface RunOptions {
 
 const MAX_ATTEMPTS = 3;
 
-function toDomainEvent(e: RecordedEvent): TargetEvent {
-  return { type: e.type, data: e.data, metadata: e.metadata } as TargetEvent;
+/** A stored event as the domain sees it: type, data and metadata. */
+export function toDomainEvent<E = TargetEvent>(e: RecordedEvent): E {
+  return { type: e.type, data: e.data, metadata: e.metadata } as E;
+}
+
+/** A target's state from its stored events. */
+export function foldTarget(events: readonly RecordedEvent[]): TargetState {
+  return fold(
+    targetDecider,
+    events.map((e) => toDomainEvent(e)),
+  );
 }
 
 /** Loads, decides, appends: the one path every target command takes. */
@@ -63,7 +72,7 @@ export class TargetStore {
     until?: Date,
   ): Promise<{ state: TargetState; position: bigint }> {
     const events = await this.store.readStream(targetStreamId(id), until);
-    const state = fold(targetDecider, events.map(toDomainEvent));
+    const state = foldTarget(events);
     if (state.status === 'none' || !inScope(scope, state.unitCode)) {
       throw new NotFound('TARGET_NOT_FOUND', `no target ${id}`, { targetId: id });
     }
@@ -113,7 +122,7 @@ export class TargetStore {
   ): Promise<CommandOutcome> {
     const streamId = targetStreamId(id);
     const recorded = await this.store.readStream(streamId);
-    const state = fold(targetDecider, recorded.map(toDomainEvent));
+    const state = foldTarget(recorded);
     if (!opts.creates && (state.status === 'none' || !inScope(caller.scope, state.unitCode))) {
       throw new NotFound('TARGET_NOT_FOUND', `no target ${id}`, { targetId: id });
     }

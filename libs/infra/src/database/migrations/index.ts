@@ -1,5 +1,6 @@
 import { EventStore1764230000000 } from './1764230000000-event-store';
 import { TargetList1764230000001 } from './1764230000001-target-list';
+import { Units1764230000002 } from './1764230000002-units';
 
 /** Every migration, in order. Listed, not globbed, so the same list works from ts and js. */
-export const MIGRATIONS = [EventStore1764230000000, TargetList1764230000001];
+export const MIGRATIONS = [EventStore1764230000000, TargetList1764230000001, Units1764230000002];

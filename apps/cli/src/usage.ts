@@ -1,0 +1,9 @@
+/** A command line that does not fit the usage: exit code 2 and the usage text. */
+export class UsageError extends Error {}
+
+export const USAGE = `usage: npm run -s cli -- <command>
+  migrate                                   create the database if missing and apply migrations
+  token --sub <id> --name <name> --role <role>[,<role>...] [--unit <code>] [--department <code>] [--ttl 8h]
+                                            print a signed JWT (HS256, JWT_SECRET)
+  import <file> --year <YYYY> [--dry-run] [--json]
+                                            import a target document (text form or .docx), as POST /imports`;

@@ -1,0 +1,277 @@
+import {
+  actingRole,
+  decideDepartmentGoals,
+  decideTableImport,
+  decideUnitsOfImport,
+  departmentGoalsStreamId,
+  DepartmentGoalsRecorded,
+  departmentOfDocument,
+  evolveUnit,
+  Forbidden,
+  formatYuan,
+  importTotals,
+  initialUnitState,
+  inScope,
+  InvalidInput,
+  MAX_FISCAL_YEAR,
+  MIN_FISCAL_YEAR,
+  ParsedDocument,
+  parseTargetDocument,
+  targetProblems,
+  targetStreamId,
+  TableDecision,
+  UnitEvent,
+  UnitState,
+  unitStreamId,
+} from '@bp/domain';
+import { randomUUID } from 'crypto';
+import { Database, Sql } from '../database/sql';
+import { PostgresEventStore, RecordedEvent } from '../event-store/event-store';
+import { upsertTargetList } from '../performance-target/target-list.projection';
+import { Caller, foldTarget, TargetStore, toDomainEvent } from '../performance-target/target-store';
+import { CatchUpNotifier } from '../queue/queues';
+
+export interface ImportInput {
+  readonly fiscalYear: number;
+  /** The document in its text form (a .docx is turned into it first). */
+  readonly text: string;
+  readonly dryRun: boolean;
+}
+
+/** The answer of POST /imports and of `cli import --json` (API.md). */
+export interface ImportReport {
+  readonly fiscalYear: number;
+  readonly dryRun: boolean;
+  readonly created: number;
+  readonly revised: number;
+  readonly unchanged: number;
+  /** Tables whose target is past draft and whose content differs: left as they were. */
+  readonly conflicts: { id: string; table: number; status: string }[];
+  readonly targets: {
+    id: string;
+    table: number;
+    name: string;
+    budget: string;
+    outcome: string;
+    status: string;
+    problems: string[];
+  }[];
+  readonly units: { code: string; name: string; targets: number; budget: string }[];
+  readonly totalBudget: string;
+  readonly departmentGoals: {
+    departmentCode: string;
+    areas: number;
+    outcome: 'recorded' | 'unchanged';
+  } | null;
+  readonly problems: readonly string[];
+}
+
+interface Plan {
+  readonly tables: TableDecision[];
+  readonly units: Map<string, UnitEvent[]>;
+  readonly goals: {
+    streamId: string;
+    departmentCode: string;
+    areas: number;
+    events: DepartmentGoalsRecorded[];
+  } | null;
+  readonly streams: Map<string, RecordedEvent[]>;
+}
+
+function assertYear(fiscalYear: number): void {
+  if (
+    !Number.isInteger(fiscalYear) ||
+    fiscalYear < MIN_FISCAL_YEAR ||
+    fiscalYear > MAX_FISCAL_YEAR
+  ) {
+    throw new InvalidInput(
+      'INVALID_FISCAL_YEAR',
+      `fiscalYear must be a year from ${MIN_FISCAL_YEAR} to ${MAX_FISCAL_YEAR}`,
+      'fiscalYear',
+    );
+  }
+}
+
+function parse(text: string): ParsedDocument {
+  if (text.trim() === '') throw new InvalidInput('EMPTY_DOCUMENT', 'the document is empty', 'file');
+  const doc = parseTargetDocument(text);
+  if (doc.tables.length === 0 && !doc.departmentGoals) {
+    throw new InvalidInput(
+      'NOT_A_TARGET_DOCUMENT',
+      'no performance-target table (…绩效目标表) or department goals were found in the document',
+      'file',
+      {
+        problems: doc.problems,
+      },
+    );
+  }
+  return doc;
+}
+
+/**
+ * Imports a performance-target document: each table becomes a draft target (or a revision of
+ * one), units are recorded from the unit lines and part 1's goals for the department. All of it
+ * is written in one transaction, or nothing is; a dry run writes nothing and answers the same.
+ */
+export class ImportService {
+  constructor(
+    private readonly db: Database,
+    private readonly store: PostgresEventStore,
+    private readonly targets: TargetStore,
+    private readonly notifier: CatchUpNotifier,
+  ) {}
+
+  async run(
+    caller: Caller,
+    input: ImportInput,
+  ): Promise<{ report: ImportReport; position: bigint }> {
+    assertYear(input.fiscalYear);
+    const doc = parse(input.text);
+    const role = actingRole(caller.principal, ['admin', 'preparer', 'unit_head']);
+    if (!role)
+      throw new Forbidden('ROLE_FORBIDDEN', 'only an admin, preparer or unit head may import');
+    const outside = doc.tables.find((t) => role !== 'admin' && !inScope(caller.scope, t.unitCode));
+    if (outside) {
+      throw new Forbidden(
+        'UNIT_OUT_OF_SCOPE',
+        `table ${outside.table} belongs to unit ${outside.unitCode}, outside yours`,
+        { unitCode: outside.unitCode },
+      );
+    }
+    const plan = await this.plan(doc, input.fiscalYear, this.targets.metadata(caller, role));
+    const position = input.dryRun ? 0n : await this.write(plan);
+    if (position > 0n) this.notifier.notify();
+    return { report: report(doc, input, plan), position };
+  }
+
+  private async plan(
+    doc: ParsedDocument,
+    fiscalYear: number,
+    metadata: ReturnType<TargetStore['metadata']>,
+  ): Promise<Plan> {
+    const department = departmentOfDocument(doc);
+    const goalsStream = department ? departmentGoalsStreamId(department, fiscalYear) : null;
+    const targetStreams = doc.tables.map((t) =>
+      targetStreamId(`${fiscalYear}-${t.unitCode}-${t.projectCode}`),
+    );
+    const unitStreams = [...new Set(doc.tables.map((t) => t.unitCode))].map(unitStreamId);
+    const streams = await this.store.readStreams([
+      ...targetStreams,
+      ...unitStreams,
+      ...(goalsStream ? [goalsStream] : []),
+    ]);
+    const tables = doc.tables.map((t, i) =>
+      decideTableImport(t, fiscalYear, foldTarget(streams.get(targetStreams[i]) ?? []), metadata),
+    );
+    const unitStates = new Map<string, UnitState>(
+      unitStreams.map((s) => [
+        s.slice('unit-'.length),
+        (streams.get(s) ?? [])
+          .map((e) => toDomainEvent<UnitEvent>(e))
+          .reduce(evolveUnit, initialUnitState()),
+      ]),
+    );
+    const units = decideUnitsOfImport(doc, unitStates, metadata);
+    let goals: Plan['goals'] = null;
+    if (doc.departmentGoals && department && goalsStream) {
+      const recorded =
+        (streams.get(goalsStream) ?? [])
+          .map((e) => toDomainEvent<DepartmentGoalsRecorded>(e))
+          .pop() ?? null;
+      const events = decideDepartmentGoals(
+        doc.departmentGoals,
+        department,
+        fiscalYear,
+        recorded,
+        metadata,
+      );
+      goals = {
+        streamId: goalsStream,
+        departmentCode: department,
+        areas: doc.departmentGoals.areas.length,
+        events,
+      };
+    }
+    return { tables, units, goals, streams };
+  }
+
+  /** Writes every stream's new events, the target list and the units in one transaction. */
+  private async write(plan: Plan): Promise<bigint> {
+    const batches: {
+      streamId: string;
+      events: readonly { type: string; data: unknown; metadata: unknown }[];
+    }[] = [
+      ...plan.tables.map((d) => ({ streamId: targetStreamId(d.targetId), events: d.events })),
+      ...[...plan.units].map(([code, events]) => ({ streamId: unitStreamId(code), events })),
+      ...(plan.goals ? [{ streamId: plan.goals.streamId, events: plan.goals.events }] : []),
+    ].filter((b) => b.events.length > 0);
+    if (batches.length === 0) return 0n;
+    return this.db.transaction(async (sql) => {
+      const positions = new Map<string, bigint>();
+      for (const b of batches) {
+        const version = plan.streams.get(b.streamId)?.length ?? 0;
+        const r = await this.store.append(
+          sql,
+          b.streamId,
+          version,
+          b.events.map((e) => ({ id: randomUUID(), ...e })),
+        );
+        positions.set(b.streamId, r.lastPosition);
+      }
+      for (const d of plan.tables.filter((t) => t.events.length > 0)) {
+        await upsertTargetList(sql, d.after, positions.get(targetStreamId(d.targetId)) as bigint);
+      }
+      await upsertUnits(sql, plan.units);
+      return [...positions.values()].reduce((max, p) => (p > max ? p : max), 0n);
+    });
+  }
+}
+
+async function upsertUnits(sql: Sql, units: Map<string, UnitEvent[]>): Promise<void> {
+  for (const events of units.values()) {
+    for (const e of events) {
+      await sql.query(
+        `INSERT INTO units (code, name, department_code, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, updated_at = EXCLUDED.updated_at`,
+        [e.data.code, e.data.name, e.data.departmentCode, e.metadata.at],
+      );
+    }
+  }
+}
+
+function report(doc: ParsedDocument, input: ImportInput, plan: Plan): ImportReport {
+  const count = (o: string) => plan.tables.filter((t) => t.outcome === o).length;
+  const totals = importTotals(doc.tables);
+  return {
+    fiscalYear: input.fiscalYear,
+    dryRun: input.dryRun,
+    created: count('created'),
+    revised: count('revised'),
+    unchanged: count('unchanged'),
+    conflicts: plan.tables
+      .filter((t) => t.outcome === 'conflict')
+      .map((t) => ({ id: t.targetId, table: t.table.table, status: t.status })),
+    targets: plan.tables.map((t) => ({
+      id: t.targetId,
+      table: t.table.table,
+      name: t.table.content.projectName,
+      budget: formatYuan(t.table.content.budget.total),
+      outcome: t.outcome,
+      status: t.after.status,
+      problems: targetProblems(t.after),
+    })),
+    units: totals.units.map((u) => ({
+      code: u.code,
+      name: u.name,
+      targets: u.targets,
+      budget: formatYuan(u.budget),
+    })),
+    totalBudget: formatYuan(totals.total),
+    departmentGoals: plan.goals && {
+      departmentCode: plan.goals.departmentCode,
+      areas: plan.goals.areas,
+      outcome: plan.goals.events.length > 0 ? 'recorded' : 'unchanged',
+    },
+    problems: doc.problems,
+  };
+}
