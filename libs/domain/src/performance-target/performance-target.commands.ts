@@ -1,4 +1,5 @@
 import { Command } from '../shared/decider';
+import { Fen } from '../shared/money';
 import { ReviewGrade, TargetSource } from './performance-target.events';
 import { ContentChanges, TargetContent, TargetProblem } from './target-content';
 
@@ -31,4 +32,47 @@ export type ReviewTarget = Command<
   { readonly targetId: string; readonly grade: ReviewGrade; readonly opinion: string }
 >;
 
-export type TargetCommand = CreateTarget | ReviseTarget | SubmitTarget | ReviewTarget;
+export type RecordDisbursement = Command<
+  'RecordDisbursement',
+  {
+    readonly targetId: string;
+    readonly disbursementId: string;
+    readonly amount: Fen;
+    /** Either a payment date or a plan period (a quarterly disbursement). */
+    readonly date?: string;
+    readonly period?: 'P1' | 'P2' | 'P3' | 'P4';
+    readonly voucherNo: string;
+    readonly source: 'fiscal' | 'other';
+    readonly note: string;
+  }
+>;
+
+export type ReverseDisbursement = Command<
+  'ReverseDisbursement',
+  {
+    readonly targetId: string;
+    readonly disbursementId: string;
+    readonly reversalId: string;
+    readonly amount: Fen;
+    readonly reason: string;
+  }
+>;
+
+export type RequestAdjustment = Command<
+  'RequestAdjustment',
+  {
+    readonly targetId: string;
+    readonly adjustmentId: string;
+    readonly reason: string;
+    readonly changes: Pick<ContentChanges, 'budget' | 'plan' | 'indicators'>;
+  }
+>;
+
+export type TargetCommand =
+  | CreateTarget
+  | ReviseTarget
+  | SubmitTarget
+  | ReviewTarget
+  | RecordDisbursement
+  | ReverseDisbursement
+  | RequestAdjustment;

@@ -1,5 +1,11 @@
 import { sameJson } from '../shared/canonical-json';
-import { assertNever, Decider, eventMetadata, Role } from '../shared/decider';
+import { Actor, assertNever, Decider, eventMetadata, Role } from '../shared/decider';
+import {
+  assertBudgetCoversDisbursed,
+  recordDisbursement,
+  requestAdjustment,
+  reverseDisbursement,
+} from './execution.decide';
 import { IllegalState, InvalidInput, Refused } from '../shared/errors';
 import {
   CreateTarget,
@@ -101,38 +107,68 @@ function submit(cmd: SubmitTarget, state: TargetState): TargetEvent[] {
   ];
 }
 
-const STAGE_OF: Partial<Record<TargetState['status'], ReviewStage>> = {
-  submitted: 'department',
-  department_approved: 'finance',
-};
 const ROLE_OF: Record<ReviewStage, Role> = {
   department: 'department_reviewer',
   finance: 'finance_reviewer',
 };
 
+/** What a review would be of: the target itself, or its pending adjustment. */
+export interface ReviewSubject {
+  readonly stage: ReviewStage;
+  readonly role: Role;
+  readonly adjustmentId?: string;
+  readonly authors: readonly string[];
+  readonly departmentPassedBy: Actor | null;
+}
+
+export function reviewSubjectOf(s: TargetState): ReviewSubject | null {
+  const p = s.pendingAdjustment;
+  if (s.status === 'approved' && p && p.status !== 'returned') {
+    const stage: ReviewStage = p.status === 'submitted' ? 'department' : 'finance';
+    return {
+      stage,
+      role: ROLE_OF[stage],
+      adjustmentId: p.id,
+      authors: p.authors,
+      departmentPassedBy: p.departmentPassedBy,
+    };
+  }
+  const stage: ReviewStage | null =
+    s.status === 'submitted' ? 'department' : s.status === 'department_approved' ? 'finance' : null;
+  return (
+    stage && {
+      stage,
+      role: ROLE_OF[stage],
+      authors: s.authors,
+      departmentPassedBy: s.departmentPassedBy,
+    }
+  );
+}
+
 function review(cmd: ReviewTarget, state: TargetState): TargetEvent[] {
   assertExists(state);
-  const stage = STAGE_OF[state.status];
-  if (!stage) {
+  const subject = reviewSubjectOf(state);
+  if (!subject) {
     throw new IllegalState(
       'TARGET_NOT_UNDER_REVIEW',
       `the target is ${state.status}, not awaiting review`,
       state.status,
     );
   }
-  const actor = cmd.metadata.actor;
-  if (actor.role !== ROLE_OF[stage]) {
+  const { stage, role, adjustmentId } = subject;
+  if (cmd.metadata.actor.role !== role) {
     throw new IllegalState(
       'WRONG_REVIEW_STAGE',
-      `the target awaits the ${stage} review, which a ${ROLE_OF[stage]} gives`,
+      `the target awaits the ${stage} review, which a ${role} gives`,
       state.status,
-      { stage, requiredRole: ROLE_OF[stage] },
+      { stage, requiredRole: role },
     );
   }
-  assertSegregation(state, stage, actor.id);
+  assertSegregation(subject, cmd.metadata.actor.id);
   const outcome = outcomeOf(cmd.data.grade, cmd.data.opinion);
   const data = {
     targetId: state.id,
+    ...(adjustmentId ? { adjustmentId } : {}),
     stage,
     grade: cmd.data.grade,
     opinion: cmd.data.opinion.trim(),
@@ -141,15 +177,27 @@ function review(cmd: ReviewTarget, state: TargetState): TargetEvent[] {
   };
   const reviewed: TargetReviewed = { type: 'TargetReviewed', data, metadata: eventMetadata(cmd) };
   if (stage === 'department' || outcome !== 'passed') return [reviewed];
+  return [reviewed, approval(cmd, state, adjustmentId)];
+}
+
+/** A finance pass approves the target, or puts its adjustment in force as the next version. */
+function approval(cmd: ReviewTarget, state: TargetState, adjustmentId?: string): TargetEvent {
   const approvedVersion = (state.approved?.approvedVersion ?? 0) + 1;
-  return [
-    reviewed,
-    {
+  const metadata = eventMetadata(cmd);
+  if (!adjustmentId) {
+    return {
       type: 'TargetApproved',
       data: { targetId: state.id, contentRevision: state.contentRevision, approvedVersion },
-      metadata: eventMetadata(cmd),
-    },
-  ];
+      metadata,
+    };
+  }
+  // payments may have been made while the adjustment was under review
+  assertBudgetCoversDisbursed(state, state.pendingAdjustment?.changes.budget?.total);
+  return {
+    type: 'AdjustmentApproved',
+    data: { targetId: state.id, adjustmentId, approvedVersion },
+    metadata,
+  };
 }
 
 function outcomeOf(grade: string, opinion: string): ReviewOutcome {
@@ -167,15 +215,16 @@ function outcomeOf(grade: string, opinion: string): ReviewOutcome {
 }
 
 /** Whoever created, revised or submitted the content may not review it; nor pass both stages. */
-function assertSegregation(state: TargetState, stage: ReviewStage, reviewerId: string): void {
-  if (state.authors.includes(reviewerId)) {
+function assertSegregation(subject: ReviewSubject, reviewerId: string): void {
+  const { stage } = subject;
+  if (subject.authors.includes(reviewerId)) {
     throw new Refused(
       'SEGREGATION_OF_DUTIES',
       'whoever created, revised or submitted a target may not review it',
       { stage },
     );
   }
-  if (stage === 'finance' && state.departmentPassedBy?.id === reviewerId) {
+  if (stage === 'finance' && subject.departmentPassedBy?.id === reviewerId) {
     throw new Refused(
       'SEGREGATION_OF_DUTIES',
       'one person may not pass both review stages of the same version',
@@ -236,6 +285,12 @@ export function decideTarget(command: TargetCommand, state: TargetState): Target
       return submit(command, state);
     case 'ReviewTarget':
       return review(command, state);
+    case 'RecordDisbursement':
+      return recordDisbursement(command, state);
+    case 'ReverseDisbursement':
+      return reverseDisbursement(command, state);
+    case 'RequestAdjustment':
+      return requestAdjustment(command, state);
     default:
       return assertNever(command);
   }
@@ -246,11 +301,3 @@ export const targetDecider: Decider<TargetCommand, TargetEvent, TargetState> = {
   evolve: evolveTarget,
   decide: decideTarget,
 };
-
-/** The review stage a target in `status` awaits, and the role that gives it. */
-export function reviewStageOf(
-  status: TargetState['status'],
-): { stage: ReviewStage; role: Role } | null {
-  const stage = STAGE_OF[status];
-  return stage ? { stage, role: ROLE_OF[stage] } : null;
-}

@@ -49,6 +49,8 @@ export type TargetReviewed = DomainEvent<
   'TargetReviewed',
   {
     readonly targetId: string;
+    /** Set when the review is of a pending adjustment rather than of the target itself. */
+    readonly adjustmentId?: string;
     readonly stage: ReviewStage;
     readonly grade: ReviewGrade;
     readonly opinion: string;
@@ -62,8 +64,61 @@ export type TargetApproved = DomainEvent<
   { readonly targetId: string; readonly contentRevision: number; readonly approvedVersion: number }
 >;
 
+/** A payment out of the target's budget (支出), dated, or the amount of one plan period. */
+export type DisbursementRecorded = DomainEvent<
+  'DisbursementRecorded',
+  {
+    readonly targetId: string;
+    readonly disbursementId: string;
+    /** Fen, as a string. */
+    readonly amount: string;
+    /** Payment date; for a quarterly disbursement, the last day of its period. */
+    readonly date: string;
+    readonly period: 'P1' | 'P2' | 'P3' | 'P4' | null;
+    readonly voucherNo: string;
+    readonly source: 'fiscal' | 'other';
+    readonly note: string;
+  }
+>;
+
+/** A correction: part or all of a disbursement taken back. Nothing is ever edited. */
+export type DisbursementReversed = DomainEvent<
+  'DisbursementReversed',
+  {
+    readonly targetId: string;
+    readonly disbursementId: string;
+    readonly reversalId: string;
+    readonly amount: string;
+    readonly reason: string;
+  }
+>;
+
+/** A new version of budget, plan or indicators, to be reviewed like the original. */
+export type AdjustmentRequested = DomainEvent<
+  'AdjustmentRequested',
+  {
+    readonly targetId: string;
+    readonly adjustmentId: string;
+    readonly reason: string;
+    readonly changes: Partial<Pick<TargetContentJson, 'budget' | 'plan' | 'indicators'>>;
+  }
+>;
+
+export type AdjustmentApproved = DomainEvent<
+  'AdjustmentApproved',
+  { readonly targetId: string; readonly adjustmentId: string; readonly approvedVersion: number }
+>;
+
 export type TargetEvent =
-  TargetCreated | TargetRevised | TargetSubmitted | TargetReviewed | TargetApproved;
+  | TargetCreated
+  | TargetRevised
+  | TargetSubmitted
+  | TargetReviewed
+  | TargetApproved
+  | DisbursementRecorded
+  | DisbursementReversed
+  | AdjustmentRequested
+  | AdjustmentApproved;
 
 export function targetId(fiscalYear: number, unitCode: string, projectCode: string): string {
   return `${fiscalYear}-${unitCode}-${projectCode}`;

@@ -1,18 +1,25 @@
 import { Actor, assertNever } from '../shared/decider';
 import {
+  AdjustmentApproved,
+  AdjustmentRequested,
+  DisbursementRecorded,
+  DisbursementReversed,
   ReviewGrade,
   ReviewOutcome,
   ReviewStage,
   TargetEvent,
+  TargetReviewed,
   TargetStatus,
 } from './performance-target.events';
 import {
   budgetFromJson,
   changesFromJson,
+  ContentChanges,
   contentProblems,
   TargetContent,
   TargetProblem,
 } from './target-content';
+import { Fen, fenOf } from '../shared/money';
 
 export interface ReviewRecord {
   readonly stage: ReviewStage;
@@ -22,6 +29,33 @@ export interface ReviewRecord {
   readonly reviewer: Actor;
   readonly at: string;
   readonly contentRevision: number;
+  readonly adjustmentId?: string;
+}
+
+export interface DisbursementRecord {
+  readonly id: string;
+  readonly amount: Fen;
+  /** What reversals have taken back of it so far. */
+  readonly reversed: Fen;
+  readonly date: string;
+  readonly period: 'P1' | 'P2' | 'P3' | 'P4' | null;
+  readonly voucherNo: string;
+  readonly source: 'fiscal' | 'other';
+  readonly note: string;
+  readonly recordedBy: Actor;
+  readonly recordedAt: string;
+}
+
+/** An adjustment under review; the approved version stays in force until it passes. */
+export interface PendingAdjustment {
+  readonly id: string;
+  readonly reason: string;
+  readonly changes: ContentChanges;
+  readonly status: 'submitted' | 'department_approved' | 'returned';
+  readonly requestedBy: Actor;
+  readonly requestedAt: string;
+  readonly authors: readonly string[];
+  readonly departmentPassedBy: Actor | null;
 }
 
 export interface ApprovedVersion {
@@ -50,6 +84,10 @@ export interface TargetState {
   readonly departmentPassedBy: Actor | null;
   readonly reviews: readonly ReviewRecord[];
   readonly approved: ApprovedVersion | null;
+  readonly pendingAdjustment: PendingAdjustment | null;
+  readonly disbursements: readonly DisbursementRecord[];
+  /** Sum of disbursements less reversals, all dates. */
+  readonly netDisbursed: Fen;
   /** Number of events folded: the stream version a client sends in If-Match. */
   readonly version: number;
   readonly updatedAt: string | null;
@@ -72,6 +110,9 @@ export function initialTargetState(): TargetState {
     departmentPassedBy: null,
     reviews: [],
     approved: null,
+    pendingAdjustment: null,
+    disbursements: [],
+    netDisbursed: 0n,
     version: 0,
     updatedAt: null,
   };
@@ -136,20 +177,26 @@ export function evolveTarget(state: TargetState, event: TargetEvent): TargetStat
         departmentPassedBy: null,
       };
     case 'TargetReviewed': {
-      const { stage, grade, opinion, outcome, contentRevision } = event.data;
+      const { stage, grade, opinion, outcome, contentRevision, adjustmentId } = event.data;
       const review = {
         stage,
         grade,
         opinion,
         outcome,
         contentRevision,
+        adjustmentId,
         reviewer: meta.actor,
         at: meta.at,
       };
+      const reviewed = { ...s, reviews: [...state.reviews, review] };
+      if (adjustmentId)
+        return {
+          ...reviewed,
+          pendingAdjustment: afterAdjustmentReview(state.pendingAdjustment, event),
+        };
       return {
-        ...s,
+        ...reviewed,
         status: afterReview(state, stage, outcome),
-        reviews: [...state.reviews, review],
         departmentPassedBy:
           stage === 'department' && outcome === 'passed' ? meta.actor : state.departmentPassedBy,
       };
@@ -168,6 +215,14 @@ export function evolveTarget(state: TargetState, event: TargetEvent): TargetStat
         authors: [],
         departmentPassedBy: null,
       };
+    case 'DisbursementRecorded':
+      return onDisbursement(s, event);
+    case 'DisbursementReversed':
+      return onReversal(s, event);
+    case 'AdjustmentRequested':
+      return onAdjustmentRequested(s, event);
+    case 'AdjustmentApproved':
+      return onAdjustmentApproved(s, event);
     default:
       return assertNever(event);
   }
@@ -177,4 +232,77 @@ export function evolveTarget(state: TargetState, event: TargetEvent): TargetStat
 export function targetProblems(s: TargetState): string[] {
   if (!s.content) return ['content is missing'];
   return [...contentProblems(s.content), ...s.importProblems.map((p) => p.message)];
+}
+
+function onDisbursement(s: TargetState, e: DisbursementRecorded): TargetState {
+  const d = e.data;
+  const record: DisbursementRecord = {
+    id: d.disbursementId,
+    amount: fenOf(d.amount),
+    reversed: 0n,
+    date: d.date,
+    period: d.period,
+    voucherNo: d.voucherNo,
+    source: d.source,
+    note: d.note,
+    recordedBy: e.metadata.actor,
+    recordedAt: e.metadata.at,
+  };
+  return {
+    ...s,
+    disbursements: [...s.disbursements, record],
+    netDisbursed: s.netDisbursed + record.amount,
+  };
+}
+
+function onReversal(s: TargetState, e: DisbursementReversed): TargetState {
+  const amount = fenOf(e.data.amount);
+  const disbursements = s.disbursements.map((d) =>
+    d.id === e.data.disbursementId ? { ...d, reversed: d.reversed + amount } : d,
+  );
+  return { ...s, disbursements, netDisbursed: s.netDisbursed - amount };
+}
+
+function onAdjustmentRequested(s: TargetState, e: AdjustmentRequested): TargetState {
+  const pendingAdjustment: PendingAdjustment = {
+    id: e.data.adjustmentId,
+    reason: e.data.reason,
+    changes: changesFromJson(e.data.changes),
+    status: 'submitted',
+    requestedBy: e.metadata.actor,
+    requestedAt: e.metadata.at,
+    authors: [e.metadata.actor.id],
+    departmentPassedBy: null,
+  };
+  return { ...s, pendingAdjustment };
+}
+
+/** 中 returns the adjustment to its requester, 差 drops it; the approved version stays. */
+function afterAdjustmentReview(
+  p: PendingAdjustment | null,
+  e: TargetReviewed,
+): PendingAdjustment | null {
+  if (!p || e.data.outcome === 'rejected') return null;
+  if (e.data.outcome === 'returned') return { ...p, status: 'returned', departmentPassedBy: null };
+  if (e.data.stage === 'department')
+    return { ...p, status: 'department_approved', departmentPassedBy: e.metadata.actor };
+  return p; // a finance pass: AdjustmentApproved follows
+}
+
+function onAdjustmentApproved(s: TargetState, e: AdjustmentApproved): TargetState {
+  if (!s.content || !s.pendingAdjustment) return s;
+  const content = { ...s.content, ...s.pendingAdjustment.changes };
+  const approved = {
+    content,
+    contentRevision: s.contentRevision + 1,
+    approvedVersion: e.data.approvedVersion,
+    at: e.metadata.at,
+  };
+  return {
+    ...s,
+    content,
+    contentRevision: approved.contentRevision,
+    approved,
+    pendingAdjustment: null,
+  };
 }

@@ -5,7 +5,7 @@ import {
   CreateTarget,
   Forbidden,
   inScope,
-  reviewStageOf,
+  reviewSubjectOf,
   ReviewGrade,
   Role,
   targetId,
@@ -150,7 +150,7 @@ export class ReviewTargetHandler implements ICommandHandler<ReviewTargetCommand>
     }
     // act in the role the awaited stage needs when the caller holds it; the decider refuses otherwise
     const build = (s: TargetState) => {
-      const wanted = reviewStageOf(s.status)?.role;
+      const wanted = reviewSubjectOf(s)?.role;
       const role = actingRole(
         caller.principal,
         wanted ? [wanted, ...REVIEWER_ROLES] : REVIEWER_ROLES,
