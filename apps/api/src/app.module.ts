@@ -9,6 +9,9 @@ import { ErrorFilter } from './http/error.filter';
 import { TargetsController } from './targets/targets.controller';
 import { ImportsController } from './imports/imports.controller';
 import { DepartmentsController } from './departments/departments.controller';
+import { DisbursementsController } from './disbursements/disbursements.controller';
+import { MonitoringController } from './monitoring/monitoring.controller';
+import { ProjectionsController } from './projections/projections.controller';
 
 @Module({})
 export class AppModule {
@@ -24,7 +27,15 @@ export class AppModule {
           verifyOptions: { algorithms: ['HS256'] },
         }),
       ],
-      controllers: [HealthController, TargetsController, ImportsController, DepartmentsController],
+      controllers: [
+        HealthController,
+        TargetsController,
+        DisbursementsController,
+        ImportsController,
+        DepartmentsController,
+        MonitoringController,
+        ProjectionsController,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },

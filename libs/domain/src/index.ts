@@ -17,3 +17,5 @@ export * from './import/target-document.parse';
 export * from './unit/unit';
 export * from './import/import.decide';
 export * from './shared/canonical-json';
+export * from './monitoring/execution';
+export * from './performance-target/execution.decide';

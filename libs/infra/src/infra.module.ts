@@ -18,6 +18,17 @@ import { TargetStore } from './performance-target/target-store';
 import { CatchUpNotifier, createRedis, PROJECTIONS_QUEUE } from './queue/queues';
 import { GetDepartmentGoalsHandler, ImportDocumentHandler } from './import/import.handlers';
 import { ImportService } from './import/import.service';
+import { Idempotency } from './disbursement/idempotency';
+import {
+  RecordDisbursementHandler,
+  RequestAdjustmentHandler,
+  ReverseDisbursementHandler,
+} from './disbursement/disbursement.commands';
+import { MonitoringTargetsHandler, MonitoringUnitsHandler } from './monitoring/monitoring.queries';
+import { ProjectionRunner } from './projections/projection-runner';
+import { executionProjection } from './projections/execution.projection';
+import { reviewQueueProjection } from './projections/review-queue.projection';
+import { ReviewQueueHandler } from './projections/review-queue.query';
 import { Clock, CLOCK, systemClock } from './shared/clock';
 
 export const REDIS = Symbol('REDIS');
@@ -32,7 +43,16 @@ const HANDLERS = [
   ListTargetsHandler,
   ImportDocumentHandler,
   GetDepartmentGoalsHandler,
+  RecordDisbursementHandler,
+  ReverseDisbursementHandler,
+  RequestAdjustmentHandler,
+  MonitoringTargetsHandler,
+  MonitoringUnitsHandler,
+  ReviewQueueHandler,
 ];
+
+/** Every projection the worker keeps, in the order a catch-up advances them. */
+export const PROJECTIONS_LIST = [executionProjection, reviewQueueProjection];
 
 /** Closes the pools when the application shuts down. */
 class InfraLifecycle implements OnApplicationShutdown {
@@ -96,6 +116,17 @@ export class InfraModule {
           inject: [Database, PostgresEventStore, CLOCK, CatchUpNotifier],
         },
         {
+          provide: Idempotency,
+          useFactory: (db: Database) => new Idempotency(db),
+          inject: [Database],
+        },
+        {
+          provide: ProjectionRunner,
+          useFactory: (db: Database, s: PostgresEventStore) =>
+            new ProjectionRunner(db, s, PROJECTIONS_LIST, config.projectionBatchSize),
+          inject: [Database, PostgresEventStore],
+        },
+        {
           provide: ImportService,
           useFactory: (db: Database, s: PostgresEventStore, t: TargetStore, n: CatchUpNotifier) =>
             new ImportService(db, s, t, n),
@@ -125,6 +156,7 @@ export class InfraModule {
         TargetStore,
         HealthService,
         ImportService,
+        ProjectionRunner,
       ],
     };
   }

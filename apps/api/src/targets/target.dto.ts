@@ -25,8 +25,8 @@ import {
   TargetStatus,
 } from '@bp/domain';
 
-const YUAN = /^(0|[1-9]\d{0,13})(\.\d{1,2})?$/;
-const YUAN_MESSAGE =
+export const YUAN = /^(0|[1-9]\d{0,13})(\.\d{1,2})?$/;
+export const YUAN_MESSAGE =
   '$property must be a decimal string of 元 with at most two decimals, e.g. "4000.00"';
 const SHORT = 200;
 const LONG = 5000;

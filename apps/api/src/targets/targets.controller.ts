@@ -52,7 +52,7 @@ function answer(res: Response, r: TargetCommandResult) {
   return r.target;
 }
 
-function checkId(id: string): string {
+export function checkId(id: string): string {
   if (!TARGET_ID.test(id))
     throw new InvalidInput(
       'INVALID_TARGET_ID',

@@ -1,50 +1,72 @@
-import { Inject, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Job, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Inject, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DomainError } from '@bp/domain';
 import {
   APP_CONFIG,
   AppConfig,
   CATCH_UP_JOB,
+  CatchUpNotifier,
   createRedis,
-  PostgresEventStore,
+  ProjectionRunner,
   PROJECTIONS_QUEUE,
+  REBUILD_JOB,
 } from '@bp/infra';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
 
 /**
- * Consumes the deduplicated catch-up jobs the API queues after each commit. Projections that
- * read the events after their checkpoint come with the execution-monitoring issue; until then
- * a catch-up reports how far the event store has come.
+ * Keeps the projections: a catch-up job (queued by the API after each commit, deduplicated)
+ * applies what is new; a rebuild job rebuilds one projection with its progress on the job.
+ * The worker also queues a catch-up at start and every few seconds, so a lost job or a flushed
+ * Redis delays the read models a little and loses nothing.
  */
-export class ProjectionsProcessor implements OnModuleInit, OnApplicationShutdown {
+export class ProjectionsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ProjectionsProcessor.name);
   private worker?: Worker;
   private connection?: Redis;
+  private timer?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly store: PostgresEventStore,
+    private readonly runner: ProjectionRunner,
+    private readonly notifier: CatchUpNotifier,
+    private readonly dataSource: DataSource,
   ) {}
 
-  onModuleInit(): void {
+  onApplicationBootstrap(): void {
     this.connection = createRedis(this.config.redisUrl);
     this.worker = new Worker(PROJECTIONS_QUEUE, (job) => this.process(job), {
       connection: this.connection,
       prefix: this.config.queuePrefix,
-      concurrency: 1,
+      concurrency: 2,
+      lockDuration: this.config.jobLockMs,
+      stalledInterval: this.config.stalledCheckMs,
     });
     this.worker.on('failed', (job, err) =>
-      this.logger.warn(`job ${job?.id} failed: ${err.message}`),
+      this.logger.warn(`job ${job?.name} ${job?.id} failed: ${err.message}`),
     );
+    this.notifier.notify();
+    this.timer = setInterval(() => this.notifier.notify(), this.config.catchUpIntervalMs);
   }
 
-  async process(job: Job): Promise<{ head: string }> {
-    if (job.name !== CATCH_UP_JOB) throw new Error(`unknown job ${job.name}`);
-    const head = await this.store.headPosition();
-    return { head: head.toString() };
+  async process(job: Job): Promise<unknown> {
+    try {
+      if (job.name === CATCH_UP_JOB) return await this.runner.catchUpAll();
+      if (job.name === REBUILD_JOB) {
+        const { name } = job.data as { name: string };
+        return await this.runner.rebuild(name, this.dataSource, (p) => job.updateProgress(p));
+      }
+      throw new UnrecoverableError(`unknown job ${job.name}`);
+    } catch (e) {
+      // a refused command will be refused again: do not retry it; a broken connection may heal
+      if (e instanceof DomainError) throw new UnrecoverableError(`${e.code}: ${e.message}`);
+      throw e;
+    }
   }
 
-  /** Waits for the job in hand to finish, then stops taking new ones. */
+  /** Stops queuing, lets the job in hand finish, then closes the connection. */
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
     await this.worker?.close();
     await this.connection?.quit().catch(() => undefined);
   }

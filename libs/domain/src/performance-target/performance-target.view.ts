@@ -1,6 +1,6 @@
 import { formatYuan } from '../shared/money';
 import { parseIndicatorTarget, ParsedTarget } from './indicator-target.parse';
-import { TargetState, targetProblems } from './performance-target.state';
+import { PendingAdjustment, TargetState, targetProblems } from './performance-target.state';
 import { effectivePlan } from './spending-plan';
 import { Budget, Indicator, TargetContent } from './target-content';
 
@@ -32,6 +32,20 @@ function contentView(c: TargetContent) {
   };
 }
 
+function adjustmentView(p: PendingAdjustment) {
+  const { budget, plan, indicators } = p.changes;
+  return {
+    id: p.id,
+    reason: p.reason,
+    status: p.status,
+    budget: budget ? budgetView(budget) : undefined,
+    plan,
+    indicators: indicators?.map(indicatorView),
+    requestedBy: { id: p.requestedBy.id, name: p.requestedBy.name },
+    requestedAt: p.requestedAt,
+  };
+}
+
 /** The target as the API answers it (API.md "Shapes"). */
 export function targetView(s: TargetState) {
   if (!s.content) throw new Error('targetView of a target that does not exist');
@@ -53,12 +67,27 @@ export function targetView(s: TargetState) {
       outcome: r.outcome,
       reviewer: { id: r.reviewer.id, name: r.reviewer.name },
       at: r.at,
+      adjustmentId: r.adjustmentId ?? null,
     })),
     createdBy: s.createdBy && { id: s.createdBy.id, name: s.createdBy.name },
     createdAt: s.createdAt,
     submittedBy: s.submittedBy && { id: s.submittedBy.id, name: s.submittedBy.name },
     updatedAt: s.updatedAt,
-    pendingAdjustment: null,
+    approvedBudget: s.approved ? budgetView(s.approved.content.budget) : null,
+    disbursed: formatYuan(s.netDisbursed),
+    disbursements: s.disbursements.map((d) => ({
+      id: d.id,
+      amount: formatYuan(d.amount),
+      reversed: formatYuan(d.reversed),
+      date: d.date,
+      period: d.period,
+      voucherNo: d.voucherNo,
+      source: d.source,
+      note: d.note,
+      recordedBy: { id: d.recordedBy.id, name: d.recordedBy.name },
+      recordedAt: d.recordedAt,
+    })),
+    pendingAdjustment: s.pendingAdjustment && adjustmentView(s.pendingAdjustment),
   };
 }
 

@@ -8,6 +8,13 @@ export interface AppConfig {
   readonly logLevel: string;
   /** Largest request body the API reads; larger is a 413. */
   readonly bodyLimit: string;
+  /** Events a projection applies per transaction. */
+  readonly projectionBatchSize: number;
+  /** How often a worker queues a catch-up of its own (it survives a flushed Redis). */
+  readonly catchUpIntervalMs: number;
+  /** BullMQ: how long a job's lock lasts, and how often stalled jobs (a killed worker's) are taken back. */
+  readonly jobLockMs: number;
+  readonly stalledCheckMs: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -25,6 +32,10 @@ export function loadConfig(
     jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
     logLevel: env.LOG_LEVEL ?? 'log',
     bodyLimit: env.BODY_LIMIT ?? '1mb',
+    projectionBatchSize: Number(env.PROJECTION_BATCH_SIZE ?? 5000),
+    catchUpIntervalMs: Number(env.CATCH_UP_INTERVAL_MS ?? 5000),
+    jobLockMs: Number(env.JOB_LOCK_MS ?? 30000),
+    stalledCheckMs: Number(env.STALLED_CHECK_MS ?? 30000),
     ...overrides,
   };
 }

@@ -14,7 +14,7 @@ import {
   targetStreamId,
   VersionConflict,
 } from '@bp/domain';
-import { Database } from '../database/sql';
+import { Database, Sql } from '../database/sql';
 import { PostgresEventStore, RecordedEvent } from '../event-store/event-store';
 import { CatchUpNotifier } from '../queue/queues';
 import { Clock } from '../shared/clock';
@@ -39,6 +39,8 @@ export interface RunOptions {
   readonly expectedVersion?: number;
   /** True for CreateTarget: the target need not exist yet. */
   readonly creates?: boolean;
+  /** More to write in the same transaction as the events (an idempotency record, say). */
+  readonly alsoWrite?: (sql: Sql, next: TargetState, position: bigint) => Promise<void>;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -148,6 +150,7 @@ export class TargetStore {
         events.map((e) => ({ id: randomUUID(), ...e })),
       );
       await upsertTargetList(sql, next, appended.lastPosition);
+      await opts.alsoWrite?.(sql, next, appended.lastPosition);
       return appended;
     });
     this.notifier.notify();

@@ -4,6 +4,7 @@ import IORedis, { Redis } from 'ioredis';
 
 export const PROJECTIONS_QUEUE = 'projections';
 export const CATCH_UP_JOB = 'catch-up';
+export const REBUILD_JOB = 'rebuild';
 
 /**
  * A Redis connection for BullMQ. Workers wait for Redis to come back (maxRetriesPerRequest
@@ -36,10 +37,31 @@ export class CatchUpNotifier {
       .add(
         CATCH_UP_JOB,
         {},
-        { deduplication: { id: CATCH_UP_JOB }, removeOnComplete: true, removeOnFail: 100 },
+        // one waiting at most, and one more queued behind a running one: every commit is followed
+        // by a catch-up that starts after it
+        {
+          deduplication: { id: CATCH_UP_JOB, keepLastIfActive: true },
+          removeOnComplete: true,
+          removeOnFail: 100,
+        },
       )
       .catch((e: Error) =>
         this.logger.warn(`catch-up job not queued (workers will catch up later): ${e.message}`),
       );
   }
+}
+
+/** Queues the rebuild of one projection; its progress and result are on the job. */
+export async function queueRebuild(queue: Queue, name: string): Promise<string> {
+  const job = await queue.add(
+    REBUILD_JOB,
+    { name },
+    {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  );
+  return job.id as string;
 }

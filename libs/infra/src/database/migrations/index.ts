@@ -1,6 +1,12 @@
 import { EventStore1764230000000 } from './1764230000000-event-store';
 import { TargetList1764230000001 } from './1764230000001-target-list';
 import { Units1764230000002 } from './1764230000002-units';
+import { IdempotencyAndExecution1764230000003 } from './1764230000003-idempotency-and-execution';
 
 /** Every migration, in order. Listed, not globbed, so the same list works from ts and js. */
-export const MIGRATIONS = [EventStore1764230000000, TargetList1764230000001, Units1764230000002];
+export const MIGRATIONS = [
+  EventStore1764230000000,
+  TargetList1764230000001,
+  Units1764230000002,
+  IdempotencyAndExecution1764230000003,
+];

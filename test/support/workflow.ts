@@ -1,0 +1,42 @@
+import request from 'supertest';
+import { TestApp } from './app-factory';
+import { seedText } from './seed';
+
+/** Imports the seed document as an admin; answers the import report. */
+export async function importSeed(t: TestApp, fiscalYear = 2022) {
+  const admin = t.token({ sub: 'admin1', name: '管理员', roles: ['admin'] });
+  const res = await request(t.http)
+    .post('/imports')
+    .query({ fiscalYear })
+    .set('Authorization', `Bearer ${admin}`)
+    .set('Content-Type', 'text/plain; charset=utf-8')
+    .send(seedText());
+  if (res.status !== 200)
+    throw new Error(`import failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Submits a target as its unit's preparer and passes both review stages (three people). */
+export async function approve(t: TestApp, targetId: string): Promise<void> {
+  const unit = targetId.split('-')[1];
+  const steps: [string, object, object | undefined][] = [
+    [`/targets/${targetId}/submit`, { sub: `prep-${unit}`, roles: ['preparer'], unit }, undefined],
+    [
+      `/targets/${targetId}/reviews`,
+      { sub: 'dept1', roles: ['department_reviewer'], department: unit.slice(0, 3) },
+      { grade: '优' },
+    ],
+    [
+      `/targets/${targetId}/reviews`,
+      { sub: 'fin1', roles: ['finance_reviewer'] },
+      { grade: '良', opinion: '同意' },
+    ],
+  ];
+  for (const [path, claims, body] of steps) {
+    const res = await request(t.http)
+      .post(path)
+      .set('Authorization', `Bearer ${t.token(claims as never)}`)
+      .send(body ?? {});
+    if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}
