@@ -1,9 +1,9 @@
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { execFileSync } from 'child_process';
 import { randomBytes } from 'crypto';
-import { createServer } from 'net';
 import { dropDatabase } from '@bp/infra';
 import { cleanQueues } from '../support/app-factory';
 import { targetBody } from '../support/fixtures';
+import { freePort, Proc, runNode as run } from '../support/processes';
 
 /**
  * The built processes as an operator runs them (npm test builds first): npm start's
@@ -11,35 +11,6 @@ import { targetBody } from '../support/fixtures';
  */
 const SERVER = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const API = 'dist/apps/api/src/main.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-interface Proc {
-  readonly child: ChildProcess;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function run(script: string, args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [script, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => (out += d));
-  child.stderr?.on('data', (d) => (out += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => out, exited };
-}
 
 async function waitForHealth(port: number, proc: Proc): Promise<void> {
   for (let i = 0; i < 100; i++) {

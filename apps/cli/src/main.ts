@@ -4,6 +4,8 @@ import { DomainError, Role, ROLES } from '@bp/domain';
 import { loadConfig, migrate } from '@bp/infra';
 import { parseArgs } from 'util';
 import { runImport } from './commands/import.command';
+import { runRebuild } from './commands/rebuild.command';
+import { runDemo } from './commands/demo.command';
 import { USAGE, UsageError } from './usage';
 
 async function runMigrate(): Promise<void> {
@@ -48,6 +50,8 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'migrate') return runMigrate();
   if (command === 'token') return runToken(rest);
   if (command === 'import') return runImport(rest);
+  if (command === 'rebuild') return runRebuild(rest);
+  if (command === 'demo') return runDemo();
   throw new UsageError(command ? `unknown command ${command}` : 'no command given');
 }
 

@@ -6,4 +6,6 @@ export const USAGE = `usage: npm run -s cli -- <command>
   token --sub <id> --name <name> --role <role>[,<role>...] [--unit <code>] [--department <code>] [--ttl 8h]
                                             print a signed JWT (HS256, JWT_SECRET)
   import <file> --year <YYYY> [--dry-run] [--json]
-                                            import a target document (text form or .docx), as POST /imports`;
+                                            import a target document (text form or .docx), as POST /imports
+  rebuild <projection>                      rebuild a projection now (execution, review-queue), with a progress bar
+  demo                                      the seed imported, targets approved, a year of disbursements, demo users`;

@@ -1,0 +1,181 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { JwtService } from '@nestjs/jwt';
+import {
+  effectivePlan,
+  CHECKPOINTS,
+  PERIOD_CHECKPOINT,
+  Period,
+  Principal,
+  Role,
+  scopeOf,
+  targetView,
+} from '@bp/domain';
+import {
+  AppConfig,
+  Caller,
+  ImportDocumentCommand,
+  ProjectionRunner,
+  RecordDisbursementCommand,
+  ReviewTargetCommand,
+  SubmitTargetCommand,
+  TargetStore,
+} from '@bp/infra';
+import { readFileSync } from 'fs';
+import { resolve } from 'path';
+import { withContext } from '../cli-context';
+
+const SEED = resolve(process.cwd(), '../shared/seeds/000_df8bd7cbddbfb745.txt');
+const YEAR = 2022;
+
+interface DemoUser {
+  readonly sub: string;
+  readonly name: string;
+  readonly roles: Role[];
+  readonly unit?: string;
+  readonly department?: string;
+}
+
+const USERS: Record<string, DemoUser> = {
+  prep314001: {
+    sub: 'demo-prep-314001',
+    name: '张会计（民政局本级）',
+    roles: ['preparer'],
+    unit: '314001',
+  },
+  prep314004: {
+    sub: 'demo-prep-314004',
+    name: '李会计（供养中心）',
+    roles: ['preparer'],
+    unit: '314004',
+  },
+  head314001: {
+    sub: 'demo-head-314001',
+    name: '王局长（民政局本级）',
+    roles: ['unit_head'],
+    unit: '314001',
+  },
+  head314004: {
+    sub: 'demo-head-314004',
+    name: '赵主任（供养中心）',
+    roles: ['unit_head'],
+    unit: '314004',
+  },
+  dept314: {
+    sub: 'demo-dept-314',
+    name: '刘科长（民政部门审核）',
+    roles: ['department_reviewer'],
+    department: '314',
+  },
+  finance: { sub: 'demo-finance', name: '陈处长（财政审核）', roles: ['finance_reviewer'] },
+  auditor: { sub: 'demo-auditor', name: '周审计', roles: ['auditor'] },
+  admin: { sub: 'demo-admin', name: '系统管理员', roles: ['admin'] },
+};
+
+const callerOf = (u: DemoUser): Caller => {
+  const principal: Principal = {
+    id: u.sub,
+    name: u.name,
+    roles: u.roles,
+    unit: u.unit,
+    department: u.department,
+  };
+  return { principal, scope: scopeOf(principal), requestId: `demo-${u.sub}` };
+};
+
+/** A stable number in [0, 1) from a target id, so the demo data is the same every time. */
+function unitInterval(id: string): number {
+  let h = 2166136261;
+  for (const c of id) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return h / 2 ** 32;
+}
+
+/** How far each target keeps to its plan: a third on plan, a third a little behind, a third well behind. */
+function paceOf(id: string): number {
+  const r = unitInterval(id);
+  return r < 0.34 ? 1 : r < 0.67 ? 0.85 : 0.55;
+}
+
+async function pay(
+  bus: CommandBus,
+  caller: Caller,
+  targetId: string,
+  budget: bigint,
+  plan: ReturnType<typeof effectivePlan>,
+) {
+  const pace = paceOf(targetId);
+  let before = 0;
+  for (const [i, period] of (['P1', 'P2', 'P3', 'P4'] as Period[]).entries()) {
+    const planned = plan[PERIOD_CHECKPOINT[period]];
+    const share = BigInt(Math.round((planned - before) * pace * 100)); // hundredths of a percent
+    before = planned;
+    const amount = (budget * share) / 10000n;
+    if (amount <= 0n) continue;
+    const input = {
+      amount,
+      period,
+      voucherNo: `记-${YEAR}-${CHECKPOINTS[i]}-${targetId.slice(-6)}`,
+      source: 'fiscal' as const,
+      note: '演示数据',
+    };
+    await bus.execute(new RecordDisbursementCommand(caller, targetId, input, input));
+  }
+}
+
+async function approveAll(app: INestApplicationContext, ids: string[]): Promise<string[]> {
+  const bus = app.get(CommandBus);
+  const approved: string[] = [];
+  for (const id of ids) {
+    const unit = id.split('-')[1];
+    try {
+      await bus.execute(new SubmitTargetCommand(callerOf(USERS[`prep${unit}`]), id));
+      await bus.execute(new ReviewTargetCommand(callerOf(USERS.dept314), id, '优', ''));
+      await bus.execute(new ReviewTargetCommand(callerOf(USERS.finance), id, '良', '同意'));
+      approved.push(id);
+    } catch (e) {
+      console.log(`  ${id} stays a draft: ${(e as Error).message}`);
+    }
+  }
+  return approved;
+}
+
+function printTokens(config: AppConfig): void {
+  const jwt = new JwtService({ secret: config.jwtSecret });
+  console.log('\ndemo users (tokens valid 30 days; use as Authorization: Bearer <token>):');
+  for (const [key, u] of Object.entries(USERS)) {
+    const token = jwt.sign(
+      { sub: u.sub, name: u.name, roles: u.roles, unit: u.unit, department: u.department },
+      { expiresIn: '30d' },
+    );
+    console.log(`  ${key.padEnd(11)} ${u.name}\n    ${token}`);
+  }
+}
+
+/** `demo`: the seed imported, targets approved, a plausible year of disbursements, demo users. */
+export async function runDemo(): Promise<void> {
+  const text = readFileSync(SEED, 'utf8');
+  await withContext(async (app, config) => {
+    const bus = app.get(CommandBus);
+    const { report } = await bus.execute(
+      new ImportDocumentCommand(callerOf(USERS.admin), { fiscalYear: YEAR, text, dryRun: false }),
+    );
+    console.log(
+      `imported ${report.targets.length} targets (${report.created} new) of ${report.units.length} units`,
+    );
+    const fresh = report.targets.filter((t) => t.status === 'draft').map((t) => t.id);
+    const approved = await approveAll(app, fresh);
+    console.log(`approved ${approved.length} targets`);
+    const store = app.get(TargetStore);
+    for (const id of approved) {
+      const { state } = await store.load(id, { all: true, units: [], departments: [] });
+      const view = targetView(state);
+      const budget = state.approved!.content.budget.total;
+      await pay(bus, callerOf(USERS[`prep${state.unitCode}`]), id, budget, view.effectivePlan);
+    }
+    console.log(
+      'recorded a year of quarterly disbursements: about a third on plan, the rest behind',
+    );
+    await app.get(ProjectionRunner).catchUpAll();
+    printTokens(config);
+  });
+}
