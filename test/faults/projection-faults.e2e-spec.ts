@@ -19,7 +19,7 @@ describe('projection faults', () => {
   let redis: RedisServer;
   let t: TestApp;
   let admin: string;
-  let workers: Proc[] = [];
+  const workers: Proc[] = [];
 
   const startWorker = () => {
     const w = runNode('dist/apps/worker/src/main.js', [], {
