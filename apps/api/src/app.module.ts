@@ -12,6 +12,7 @@ import { DepartmentsController } from './departments/departments.controller';
 import { DisbursementsController } from './disbursements/disbursements.controller';
 import { MonitoringController } from './monitoring/monitoring.controller';
 import { ProjectionsController } from './projections/projections.controller';
+import { AlertsController } from './alerts/alerts.controller';
 
 @Module({})
 export class AppModule {
@@ -35,6 +36,7 @@ export class AppModule {
         DepartmentsController,
         MonitoringController,
         ProjectionsController,
+        AlertsController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

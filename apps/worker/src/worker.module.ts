@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig, InfraModule } from '@bp/infra';
 import { ProjectionsProcessor } from './processors/projections.processor';
+import { AlertsProcessor } from './processors/alerts.processor';
 
 @Module({})
 export class WorkerModule {
@@ -9,7 +10,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [CqrsModule.forRoot(), InfraModule.forRoot(config)],
-      providers: [ProjectionsProcessor],
+      providers: [ProjectionsProcessor, AlertsProcessor],
     };
   }
 }

@@ -19,3 +19,8 @@ export * from './import/import.decide';
 export * from './shared/canonical-json';
 export * from './monitoring/execution';
 export * from './performance-target/execution.decide';
+export * from './alert/alert-policy';
+export * from './unit/recipient';
+export * from './unit/department';
+export * from './alert/monitoring-config';
+export * from './alert/alert-message';

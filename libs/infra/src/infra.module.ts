@@ -29,10 +29,18 @@ import { ProjectionRunner } from './projections/projection-runner';
 import { executionProjection } from './projections/execution.projection';
 import { reviewQueueProjection } from './projections/review-queue.projection';
 import { ReviewQueueHandler } from './projections/review-queue.query';
+import { SetDepartmentReviewersHandler, SetUnitHandler } from './units/units.commands';
+import { SetMonitoringConfigHandler } from './alerts/monitoring-config';
+import { AcknowledgeAlertHandler, ListAlertsHandler } from './alerts/alerts.handlers';
+import { DeliveryQueue, DELIVERIES_QUEUE, SWEEPS_QUEUE } from './alerts/delivery-queue';
+import { SweepService } from './alerts/sweep.service';
+import { DeliveryService } from './alerts/delivery.service';
 import { Clock, CLOCK, systemClock } from './shared/clock';
 
 export const REDIS = Symbol('REDIS');
 export const PROJECTIONS = Symbol('PROJECTIONS_QUEUE');
+export const DELIVERIES = Symbol('DELIVERIES_QUEUE');
+export const SWEEPS = Symbol('SWEEPS_QUEUE');
 
 const HANDLERS = [
   CreateTargetHandler,
@@ -49,6 +57,11 @@ const HANDLERS = [
   MonitoringTargetsHandler,
   MonitoringUnitsHandler,
   ReviewQueueHandler,
+  SetUnitHandler,
+  SetDepartmentReviewersHandler,
+  SetMonitoringConfigHandler,
+  ListAlertsHandler,
+  AcknowledgeAlertHandler,
 ];
 
 /** Every projection the worker keeps, in the order a catch-up advances them. */
@@ -59,12 +72,12 @@ class InfraLifecycle implements OnApplicationShutdown {
   constructor(
     private readonly ds: DataSource,
     private readonly redis: Redis,
-    private readonly queue: Queue,
+    private readonly queues: Queue[],
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     if (this.redis.status === 'ready') {
-      await this.queue.close().catch(() => undefined);
+      for (const q of this.queues) await q.close().catch(() => undefined);
       await this.redis.quit().catch(() => undefined);
     } else {
       this.redis.disconnect(); // Redis is down: nothing to flush, do not wait for it
@@ -116,6 +129,39 @@ export class InfraModule {
           inject: [Database, PostgresEventStore, CLOCK, CatchUpNotifier],
         },
         {
+          provide: DELIVERIES,
+          useFactory: (redis: Redis) =>
+            new Queue(DELIVERIES_QUEUE, { connection: redis, prefix: config.queuePrefix }),
+          inject: [REDIS],
+        },
+        {
+          provide: SWEEPS,
+          useFactory: (redis: Redis) =>
+            new Queue(SWEEPS_QUEUE, { connection: redis, prefix: config.queuePrefix }),
+          inject: [REDIS],
+        },
+        {
+          provide: DeliveryQueue,
+          useFactory: (q: Queue) => new DeliveryQueue(q, config.deliveryBackoffMs),
+          inject: [DELIVERIES],
+        },
+        {
+          provide: SweepService,
+          useFactory: (db: Database, s: PostgresEventStore, c: Clock, q: DeliveryQueue) =>
+            new SweepService(db, s, c, q, !!config.smtpUrl),
+          inject: [Database, PostgresEventStore, CLOCK, DeliveryQueue],
+        },
+        {
+          provide: DeliveryService,
+          useFactory: (db: Database, s: PostgresEventStore, c: Clock) =>
+            new DeliveryService(db, s, c, {
+              smtpUrl: config.smtpUrl,
+              mailFrom: config.mailFrom,
+              webhookTimeoutMs: config.webhookTimeoutMs,
+            }),
+          inject: [Database, PostgresEventStore, CLOCK],
+        },
+        {
           provide: Idempotency,
           useFactory: (db: Database) => new Idempotency(db),
           inject: [Database],
@@ -139,8 +185,9 @@ export class InfraModule {
         },
         {
           provide: InfraLifecycle,
-          useFactory: (ds: DataSource, r: Redis, q: Queue) => new InfraLifecycle(ds, r, q),
-          inject: [DataSource, REDIS, PROJECTIONS],
+          useFactory: (ds: DataSource, r: Redis, p: Queue, d: Queue, w: Queue) =>
+            new InfraLifecycle(ds, r, [p, d, w]),
+          inject: [DataSource, REDIS, PROJECTIONS, DELIVERIES, SWEEPS],
         },
         ...HANDLERS,
       ],
@@ -157,6 +204,11 @@ export class InfraModule {
         HealthService,
         ImportService,
         ProjectionRunner,
+        DELIVERIES,
+        SWEEPS,
+        DeliveryQueue,
+        SweepService,
+        DeliveryService,
       ],
     };
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { NotFound } from '@bp/domain';
-import { PROJECTIONS, ProjectionRunner, queueRebuild } from '@bp/infra';
+import { DELIVERIES, PROJECTIONS, ProjectionRunner, queueRebuild, SWEEPS } from '@bp/infra';
 import { Queue } from 'bullmq';
 import { Roles } from '../http/auth';
 
@@ -12,6 +12,8 @@ export class ProjectionsController {
   constructor(
     private readonly runner: ProjectionRunner,
     @Inject(PROJECTIONS) private readonly queue: Queue,
+    @Inject(SWEEPS) private readonly sweeps: Queue,
+    @Inject(DELIVERIES) private readonly deliveries: Queue,
   ) {}
 
   @Get('projections')
@@ -34,7 +36,9 @@ export class ProjectionsController {
   @Roles('admin', 'auditor')
   @ApiOkResponse({ description: '{id, name, state, progress, result, failedReason}' })
   async job(@Param('id') id: string) {
-    const job = /^[\w:-]{1,100}$/.test(id) ? await this.queue.getJob(id) : undefined;
+    let job = undefined;
+    for (const q of /^[\w:-]{1,100}$/.test(id) ? [this.queue, this.sweeps, this.deliveries] : [])
+      job ??= await q.getJob(id);
     if (!job) throw new NotFound('JOB_NOT_FOUND', `no job ${id}`, { id });
     return {
       id: job.id,

@@ -15,6 +15,15 @@ export interface AppConfig {
   /** BullMQ: how long a job's lock lasts, and how often stalled jobs (a killed worker's) are taken back. */
   readonly jobLockMs: number;
   readonly stalledCheckMs: number;
+  /** SMTP for e-mailed alerts (smtp://user:pass@host:port); none: alerts are not e-mailed. */
+  readonly smtpUrl?: string;
+  readonly mailFrom: string;
+  readonly webhookTimeoutMs: number;
+  /** First retry delay of a failed delivery; it doubles each time (5 attempts). */
+  readonly deliveryBackoffMs: number;
+  /** Cron patterns of the sweeps, in Asia/Shanghai. */
+  readonly earlySweepCron: string;
+  readonly checkpointSweepCron: string;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -36,6 +45,12 @@ export function loadConfig(
     catchUpIntervalMs: Number(env.CATCH_UP_INTERVAL_MS ?? 5000),
     jobLockMs: Number(env.JOB_LOCK_MS ?? 30000),
     stalledCheckMs: Number(env.STALLED_CHECK_MS ?? 30000),
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM ?? 'budget-performance <noreply@localhost>',
+    webhookTimeoutMs: Number(env.WEBHOOK_TIMEOUT_MS ?? 5000),
+    deliveryBackoffMs: Number(env.DELIVERY_BACKOFF_MS ?? 2000),
+    earlySweepCron: env.SWEEP_EARLY_CRON ?? '0 8 * * *',
+    checkpointSweepCron: env.SWEEP_CHECKPOINT_CRON ?? '0 7 1 1,4,7,11 *',
     ...overrides,
   };
 }

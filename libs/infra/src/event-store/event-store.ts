@@ -146,6 +146,57 @@ export class PostgresEventStore {
     return { nextVersion, lastPosition, duplicate: false };
   }
 
+  /**
+   * Appends to many streams in a few set-based statements (a sweep raising thousands of alerts):
+   * each stream must be at its expected version (0: new), or nothing is written.
+   * Answers the highest position written.
+   */
+  async appendMany(
+    sql: Sql,
+    batches: readonly { streamId: string; expectedVersion: number; events: readonly NewEvent[] }[],
+  ): Promise<bigint> {
+    const live = batches.filter((b) => b.events.length > 0);
+    if (live.length === 0) return 0n;
+    const fresh = live.filter((b) => b.expectedVersion === 0);
+    const old = live.filter((b) => b.expectedVersion > 0);
+    const created = await sql.query(
+      `INSERT INTO streams (stream_id, stream_type, version) SELECT s, split_part(s, '-', 1), v FROM unnest($1::text[], $2::int[]) AS u(s, v) ON CONFLICT DO NOTHING`,
+      [fresh.map((b) => b.streamId), fresh.map((b) => b.events.length)],
+    );
+    const moved = await sql.query(
+      `UPDATE streams s SET version = u.next, updated_at = now() FROM unnest($1::text[], $2::int[], $3::int[]) AS u(id, expected, next)
+        WHERE s.stream_id = u.id AND s.version = u.expected`,
+      [
+        old.map((b) => b.streamId),
+        old.map((b) => b.expectedVersion),
+        old.map((b) => b.expectedVersion + b.events.length),
+      ],
+    );
+    if (created.rowCount + moved.rowCount !== live.length) {
+      throw new VersionConflict('VERSION_CONFLICT', 'some streams moved on since they were read', {
+        streams: live.length,
+      });
+    }
+    const rows = live.flatMap((b) =>
+      b.events.map((e, i) => ({ ...e, streamId: b.streamId, version: b.expectedVersion + i + 1 })),
+    );
+    const { rows: written } = await sql.query<{ max: string }>(
+      `WITH w AS (INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int2[], $6::jsonb[], $7::jsonb[]) RETURNING global_position)
+       SELECT max(global_position)::text AS max FROM w`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.streamId),
+        rows.map((r) => r.version),
+        rows.map((r) => r.type),
+        rows.map((r) => r.schemaVersion ?? 1),
+        rows.map((r) => JSON.stringify(r.data)),
+        rows.map((r) => JSON.stringify(r.metadata)),
+      ],
+    );
+    return BigInt(written[0].max ?? 0);
+  }
+
   private async moveStream(
     sql: Sql,
     streamId: string,

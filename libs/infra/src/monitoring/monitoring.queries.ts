@@ -4,7 +4,6 @@ import {
   Checkpoint,
   checkpointDate,
   CHECKPOINTS,
-  DEFAULT_THRESHOLDS,
   EffectivePlan,
   executionAsOf,
   ExecutionView,
@@ -13,7 +12,10 @@ import {
   Level,
   roundPct,
   actualPct,
+  Scope,
+  Thresholds,
 } from '@bp/domain';
+import { monitoringConfigOf } from '../alerts/monitoring-config';
 import { Database } from '../database/sql';
 import { Caller } from '../performance-target/target-store';
 
@@ -24,9 +26,10 @@ export interface MonitoringFilters {
   readonly level?: Level;
 }
 
-interface Row {
+export interface MonitoredRow {
   target_id: string;
   unit_code: string;
+  department_code: string;
   project_name: string;
   budget: string;
   plan: EffectivePlan;
@@ -62,14 +65,15 @@ export interface MonitoredTarget {
  * the date and up to each checkpoint (set-based, one statement); the domain turns the sums into
  * planned %, actual %, lag and level.
  */
-async function monitor(
+export async function monitorRows(
   db: Database,
-  caller: Caller,
+  scope: Scope,
   f: MonitoringFilters,
-): Promise<{ row: Row; view: ExecutionView }[]> {
+  t: Thresholds,
+): Promise<{ row: MonitoredRow; view: ExecutionView }[]> {
   const cps = CHECKPOINTS.map((cp) => checkpointDate(f.fiscalYear, cp));
-  const { rows } = await db.query<Row>(
-    `SELECT t.target_id, t.unit_code, t.project_name, t.budget::text AS budget, t.plan,
+  const { rows } = await db.query<MonitoredRow>(
+    `SELECT t.target_id, t.unit_code, t.department_code, t.project_name, t.budget::text AS budget, t.plan,
             COALESCE(SUM(p.amount) FILTER (WHERE p.pay_date <= $3::date), 0)::text AS d_asof,
             COALESCE(SUM(p.amount) FILTER (WHERE p.pay_date <= LEAST($4::date, $3::date)), 0)::text AS d_m3,
             COALESCE(SUM(p.amount) FILTER (WHERE p.pay_date <= LEAST($5::date, $3::date)), 0)::text AS d_m6,
@@ -79,21 +83,18 @@ async function monitor(
       WHERE t.fiscal_year = $1 AND t.budget IS NOT NULL AND ($2::text IS NULL OR t.unit_code = $2)
         AND ($8::boolean OR t.unit_code = ANY($9::text[]) OR t.department_code = ANY($10::text[]))
       GROUP BY t.target_id ORDER BY t.target_id`,
-    [
-      f.fiscalYear,
-      f.unit ?? null,
-      f.asOf,
-      ...cps,
-      caller.scope.all,
-      caller.scope.units,
-      caller.scope.departments,
-    ],
+    [f.fiscalYear, f.unit ?? null, f.asOf, ...cps, scope.all, scope.units, scope.departments],
   );
-  return rows.map((row) => ({ row, view: viewOf(row, f, cps) }));
+  return rows.map((row) => ({ row, view: viewOf(row, f, cps, t) }));
 }
 
 /** Cumulative sums as payments: each step's increase, dated where the sum was taken. */
-function viewOf(row: Row, f: MonitoringFilters, cps: string[]): ExecutionView {
+function viewOf(
+  row: MonitoredRow,
+  f: MonitoringFilters,
+  cps: string[],
+  t: Thresholds,
+): ExecutionView {
   const least = (d: string) => (d < f.asOf ? d : f.asOf);
   const points = [
     ...cps.map((d, i) => ({
@@ -111,7 +112,7 @@ function viewOf(row: Row, f: MonitoringFilters, cps: string[]): ExecutionView {
   return executionAsOf(
     { fiscalYear: f.fiscalYear, budget: fenOf(row.budget), plan: row.plan, payments },
     f.asOf,
-    DEFAULT_THRESHOLDS,
+    t,
   );
 }
 
@@ -129,7 +130,8 @@ export class MonitoringTargetsHandler implements IQueryHandler<MonitoringTargets
   constructor(private readonly db: Database) {}
 
   async execute({ caller, filters }: MonitoringTargetsQuery) {
-    const items = (await monitor(this.db, caller, filters))
+    const t = await monitoringConfigOf(this.db, filters.fiscalYear);
+    const items = (await monitorRows(this.db, caller.scope, filters, t))
       .filter(({ view }) => !filters.level || view.level === filters.level)
       .map(({ row, view }) => ({
         targetId: row.target_id,
@@ -176,7 +178,8 @@ export class MonitoringUnitsHandler implements IQueryHandler<MonitoringUnitsQuer
       string,
       { targets: number; budget: bigint; disbursed: bigint; yellow: number; red: number }
     >();
-    for (const { row, view } of await monitor(this.db, caller, filters)) {
+    const t = await monitoringConfigOf(this.db, filters.fiscalYear);
+    for (const { row, view } of await monitorRows(this.db, caller.scope, filters, t)) {
       const u = units.get(row.unit_code) ?? {
         targets: 0,
         budget: 0n,

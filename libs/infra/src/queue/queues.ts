@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import IORedis, { Redis } from 'ioredis';
+import { randomUUID } from 'crypto';
 
 export const PROJECTIONS_QUEUE = 'projections';
 export const CATCH_UP_JOB = 'catch-up';
@@ -57,6 +58,7 @@ export async function queueRebuild(queue: Queue, name: string): Promise<string> 
     REBUILD_JOB,
     { name },
     {
+      jobId: `rebuild-${name}-${randomUUID()}`,
       attempts: 3,
       backoff: { type: 'exponential', delay: 1000 },
       removeOnComplete: { age: 7 * 24 * 3600 },

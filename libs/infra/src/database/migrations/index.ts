@@ -2,6 +2,7 @@ import { EventStore1764230000000 } from './1764230000000-event-store';
 import { TargetList1764230000001 } from './1764230000001-target-list';
 import { Units1764230000002 } from './1764230000002-units';
 import { IdempotencyAndExecution1764230000003 } from './1764230000003-idempotency-and-execution';
+import { Alerts1764230000004 } from './1764230000004-alerts';
 
 /** Every migration, in order. Listed, not globbed, so the same list works from ts and js. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   TargetList1764230000001,
   Units1764230000002,
   IdempotencyAndExecution1764230000003,
+  Alerts1764230000004,
 ];

@@ -1,0 +1,136 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { ALERT_KINDS, AlertKind, MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from '@bp/domain';
+
+export class RecipientDto {
+  @ApiProperty({ example: 'wang.ju' }) @IsString() @MinLength(1) @MaxLength(100) userId!: string;
+  @ApiProperty({ example: '王局长' }) @IsString() @MinLength(1) @MaxLength(100) name!: string;
+
+  @ApiPropertyOptional({ example: 'wang@example.gov.cn' })
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @MaxLength(254)
+  email?: string;
+
+  @ApiPropertyOptional({
+    example: 'https://oapi.dingtalk.com/robot/send?access_token=…',
+    description: 'a DingTalk or WeCom group robot',
+  })
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'webhookUrl must be an http(s) URL' },
+  )
+  @MaxLength(2000)
+  webhookUrl?: string;
+}
+
+export class UnitDto {
+  @ApiProperty({ example: '民政部门秦皇岛市山海关区民政局本级' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({
+    type: [RecipientDto],
+    description: "单位负责人: the recipients of the unit's alerts",
+  })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => RecipientDto)
+  heads!: RecipientDto[];
+}
+
+export class ReviewersDto {
+  @ApiProperty({
+    type: [RecipientDto],
+    description: 'department reviewers: the recipients of red alerts and escalations',
+  })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => RecipientDto)
+  reviewers!: RecipientDto[];
+}
+
+const pp = () => [
+  IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }),
+  Min(0),
+  Max(100),
+];
+const all =
+  (ds: PropertyDecorator[]): PropertyDecorator =>
+  (t, k) =>
+    ds.forEach((d) => d(t, k));
+
+export class MonitoringConfigDto {
+  @ApiProperty({ example: 10 }) @all(pp()) yellowPp!: number;
+  @ApiProperty({ example: 20 }) @all(pp()) redPp!: number;
+  @ApiProperty({ example: 0 }) @all(pp()) tolerancePp!: number;
+  @ApiProperty({
+    example: 3,
+    description: 'days before an unacknowledged red alert goes to the department',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  escalationDays!: number;
+}
+
+export class SweepDto {
+  @ApiProperty({ example: '2022-06-30' })
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'asOf must be YYYY-MM-DD' })
+  asOf!: string;
+
+  @ApiProperty({ enum: ALERT_KINDS })
+  @IsIn(ALERT_KINDS as AlertKind[])
+  kind!: AlertKind;
+}
+
+export class AlertsQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^\d{6}$/, { message: 'unit must be six digits' })
+  unit?: string;
+  @ApiPropertyOptional({ enum: ['yellow', 'red'] }) @IsOptional() @IsIn(['yellow', 'red']) level?:
+    'yellow' | 'red';
+  @ApiPropertyOptional({ enum: ALERT_KINDS })
+  @IsOptional()
+  @IsIn(ALERT_KINDS as AlertKind[])
+  kind?: AlertKind;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  acknowledged?: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(MIN_FISCAL_YEAR)
+  @Max(MAX_FISCAL_YEAR)
+  fiscalYear?: number;
+}

@@ -1,0 +1,91 @@
+import { Checkpoint } from '../performance-target/spending-plan';
+import { InvalidInput } from '../shared/errors';
+import {
+  BusinessDate,
+  ExecutionView,
+  isBusinessDate,
+  isCheckpointDate,
+  PERIOD_CHECKPOINT,
+  periodOf,
+  Thresholds,
+} from '../monitoring/execution';
+import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from '../performance-target/performance-target.decide';
+
+export type AlertKind = 'checkpoint' | 'early';
+export const ALERT_KINDS: readonly AlertKind[] = ['checkpoint', 'early'];
+export type AlertLevel = 'yellow' | 'red';
+
+/** An alert a sweep would raise; the store keeps one per (target, period, kind, level). */
+export interface AlertCandidate {
+  readonly kind: AlertKind;
+  readonly level: AlertLevel;
+  /** The checkpoint the as-of date leads to: the period's name. */
+  readonly period: Checkpoint;
+  readonly asOf: BusinessDate;
+  readonly lagPp: number;
+  readonly plannedPct: number;
+  readonly actualPct: number;
+}
+
+/** Checks a sweep's date: a real date of a fiscal year we keep; a checkpoint for a checkpoint sweep. */
+export function assertSweepDate(kind: AlertKind, asOf: string): void {
+  if (!isBusinessDate(asOf))
+    throw new InvalidInput('INVALID_AS_OF', 'asOf must be a date YYYY-MM-DD', 'asOf');
+  const year = Number(asOf.slice(0, 4));
+  if (year < MIN_FISCAL_YEAR || year > MAX_FISCAL_YEAR) {
+    throw new InvalidInput(
+      'AS_OF_OUTSIDE_FISCAL_YEARS',
+      `asOf must fall in a fiscal year from ${MIN_FISCAL_YEAR} to ${MAX_FISCAL_YEAR}`,
+      'asOf',
+    );
+  }
+  if (kind === 'checkpoint' && !isCheckpointDate(asOf)) {
+    throw new InvalidInput(
+      'NOT_A_CHECKPOINT',
+      'a checkpoint sweep is as of 31 Mar, 30 Jun, 31 Oct or 31 Dec',
+      'asOf',
+    );
+  }
+}
+
+/**
+ * The alerts one target's execution calls for (DOMAIN.md "Monitoring and alerts"). A checkpoint
+ * sweep: any lag above the tolerance, red when it reaches the red threshold, yellow otherwise.
+ * An early warning: red from the red threshold, yellow from the yellow one. Raising the same
+ * (period, kind, level) twice is left to the store's unique key.
+ */
+export function alertsFor(
+  kind: AlertKind,
+  asOf: BusinessDate,
+  view: ExecutionView,
+  t: Thresholds,
+): AlertCandidate[] {
+  const lag = Math.round(view.lagPp * 1e6) / 1e6;
+  const base = {
+    kind,
+    asOf,
+    period: PERIOD_CHECKPOINT[periodOf(asOf)],
+    lagPp: view.lagPp,
+    plannedPct: view.plannedPct,
+    actualPct: view.actualPct,
+  };
+  if (kind === 'checkpoint') {
+    if (lag <= t.tolerancePp) return [];
+    return [{ ...base, level: lag >= t.redPp ? 'red' : 'yellow' }];
+  }
+  if (lag >= t.redPp) return [{ ...base, level: 'red' }];
+  if (lag >= t.yellowPp) return [{ ...base, level: 'yellow' }];
+  return [];
+}
+
+/** Whether a red alert raised as of `raisedAsOf` and not acknowledged is due to go to the department. */
+export function dueForEscalation(
+  raisedAsOf: BusinessDate,
+  sweepAsOf: BusinessDate,
+  days: number,
+): boolean {
+  const ms =
+    Date.UTC(+sweepAsOf.slice(0, 4), +sweepAsOf.slice(5, 7) - 1, +sweepAsOf.slice(8, 10)) -
+    Date.UTC(+raisedAsOf.slice(0, 4), +raisedAsOf.slice(5, 7) - 1, +raisedAsOf.slice(8, 10));
+  return ms / 86400000 >= days;
+}

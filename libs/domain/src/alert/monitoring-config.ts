@@ -1,0 +1,56 @@
+import { sameJson } from '../shared/canonical-json';
+import { Command, DomainEvent, eventMetadata } from '../shared/decider';
+import { InvalidInput } from '../shared/errors';
+import { DEFAULT_THRESHOLDS, Thresholds } from '../monitoring/execution';
+
+/** Monitoring settings of one fiscal year: thresholds in pp and days before a red alert escalates. */
+export interface MonitoringConfig extends Thresholds {
+  readonly fiscalYear: number;
+  readonly escalationDays: number;
+}
+
+export const defaultMonitoringConfig = (fiscalYear: number): MonitoringConfig => ({
+  fiscalYear,
+  ...DEFAULT_THRESHOLDS,
+  escalationDays: 3,
+});
+
+export type MonitoringConfigSet = DomainEvent<'MonitoringConfigSet', MonitoringConfig>;
+export type SetMonitoringConfig = Command<'SetMonitoringConfig', MonitoringConfig>;
+
+export const monitoringConfigStreamId = (fiscalYear: number) => `config-${fiscalYear}`;
+
+const pp = (x: number) =>
+  Number.isFinite(x) && x >= 0 && x <= 100 && Math.round(x * 100) === x * 100;
+
+/** Sets the year's settings: 0 ≤ tolerance < yellow < red ≤ 100 (pp, two decimals), 1–60 days. */
+export function decideMonitoringConfig(
+  cmd: SetMonitoringConfig,
+  current: MonitoringConfig | null,
+): MonitoringConfigSet[] {
+  const c = cmd.data;
+  for (const field of ['tolerancePp', 'yellowPp', 'redPp'] as const) {
+    if (!pp(c[field]))
+      throw new InvalidInput(
+        'INVALID_THRESHOLD',
+        `${field} must be 0 to 100 percentage points, two decimals at most`,
+        field,
+      );
+  }
+  if (!(c.tolerancePp < c.yellowPp && c.yellowPp < c.redPp)) {
+    throw new InvalidInput(
+      'THRESHOLDS_OUT_OF_ORDER',
+      'tolerancePp < yellowPp < redPp is required',
+      'yellowPp',
+    );
+  }
+  if (!Number.isInteger(c.escalationDays) || c.escalationDays < 1 || c.escalationDays > 60) {
+    throw new InvalidInput(
+      'INVALID_ESCALATION_DAYS',
+      'escalationDays is a whole number from 1 to 60',
+      'escalationDays',
+    );
+  }
+  if (current && sameJson(current, c)) return [];
+  return [{ type: 'MonitoringConfigSet', data: c, metadata: eventMetadata(cmd) }];
+}

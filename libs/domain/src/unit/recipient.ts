@@ -1,0 +1,52 @@
+import { InvalidInput } from '../shared/errors';
+
+/** Someone alerts go to, with the channels they have: the in-app inbox always, e-mail and a group robot's webhook if given. */
+export interface Recipient {
+  readonly userId: string;
+  readonly name: string;
+  readonly email?: string;
+  readonly webhookUrl?: string;
+}
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{1,63}$/;
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Checks recipients: ids and names present, unique ids, e-mail and webhook well formed. */
+export function assertRecipients(list: readonly Recipient[], field: string): void {
+  const seen = new Set<string>();
+  list.forEach((r, i) => {
+    const at = `${field}.${i}`;
+    if (!r.userId?.trim() || r.userId.length > 100)
+      throw new InvalidInput(
+        'INVALID_RECIPIENT',
+        'userId is required (at most 100 characters)',
+        `${at}.userId`,
+      );
+    if (!r.name?.trim() || r.name.length > 100)
+      throw new InvalidInput(
+        'INVALID_RECIPIENT',
+        'name is required (at most 100 characters)',
+        `${at}.name`,
+      );
+    if (seen.has(r.userId))
+      throw new InvalidInput('DUPLICATE_RECIPIENT', `${r.userId} is listed twice`, `${at}.userId`);
+    seen.add(r.userId);
+    if (r.email !== undefined && !EMAIL.test(r.email))
+      throw new InvalidInput('INVALID_EMAIL', `${r.email} is not an e-mail address`, `${at}.email`);
+    if (r.webhookUrl !== undefined && !isHttpUrl(r.webhookUrl)) {
+      throw new InvalidInput(
+        'INVALID_WEBHOOK_URL',
+        'a webhook URL must be http(s)',
+        `${at}.webhookUrl`,
+      );
+    }
+  });
+}

@@ -1,0 +1,184 @@
+import {
+  Command,
+  CommandHandler,
+  ICommandHandler,
+  IQueryHandler,
+  Query,
+  QueryHandler,
+} from '@nestjs/cqrs';
+import { Forbidden, inScope, NotFound, Scope } from '@bp/domain';
+import { randomUUID } from 'crypto';
+import { Database } from '../database/sql';
+import { PostgresEventStore } from '../event-store/event-store';
+import { Caller, TargetStore } from '../performance-target/target-store';
+
+export interface AlertFilters {
+  readonly unit?: string;
+  readonly level?: 'yellow' | 'red';
+  readonly acknowledged?: boolean;
+  readonly fiscalYear?: number;
+  readonly kind?: string;
+}
+
+interface AlertRow {
+  id: string;
+  target_id: string;
+  unit_code: string;
+  project_name: string;
+  kind: string;
+  level: string;
+  period: string;
+  as_of: string;
+  lag_pp: string;
+  planned_pct: string;
+  actual_pct: string;
+  recipients: { userId: string; name: string; role: string }[];
+  raised_at: Date;
+  acknowledged_at: Date | null;
+  acknowledged_by: { id: string; name: string } | null;
+  escalated_at: Date | null;
+  deliveries: {
+    recipientId: string;
+    channel: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    escalation: boolean;
+    deliveredAt: string | null;
+  }[];
+}
+
+function alertView(r: AlertRow) {
+  return {
+    id: r.id,
+    targetId: r.target_id,
+    unit: r.unit_code,
+    name: r.project_name,
+    kind: r.kind,
+    level: r.level,
+    period: r.period,
+    asOf: r.as_of,
+    lagPp: Number(r.lag_pp),
+    plannedPct: Number(r.planned_pct),
+    actualPct: Number(r.actual_pct),
+    recipients: r.recipients,
+    deliveries: r.deliveries,
+    raisedAt: r.raised_at.toISOString(),
+    acknowledgedAt: r.acknowledged_at?.toISOString() ?? null,
+    acknowledgedBy: r.acknowledged_by,
+    escalatedAt: r.escalated_at?.toISOString() ?? null,
+  };
+}
+
+export type AlertView = ReturnType<typeof alertView>;
+
+const SELECT_ALERTS = `
+  SELECT a.id, a.target_id, a.unit_code, a.project_name, a.kind, a.level, a.period, to_char(a.as_of, 'YYYY-MM-DD') AS as_of,
+         a.lag_pp, a.planned_pct, a.actual_pct, a.recipients, a.raised_at, a.acknowledged_at, a.acknowledged_by, a.escalated_at,
+         COALESCE((SELECT json_agg(json_build_object('recipientId', d.recipient_id, 'channel', d.channel, 'status', d.status,
+                    'attempts', d.attempts, 'lastError', d.last_error, 'escalation', d.escalation, 'deliveredAt', d.delivered_at)
+                    ORDER BY d.escalation, d.recipient_id, d.channel)
+                   FROM alert_deliveries d WHERE d.alert_id = a.id), '[]') AS deliveries
+    FROM alerts a`;
+
+export class ListAlertsQuery extends Query<{ items: AlertView[] }> {
+  constructor(
+    readonly caller: Caller,
+    readonly filters: AlertFilters,
+  ) {
+    super();
+  }
+}
+
+/** The inbox: alerts in the caller's scope (a unit head sees its unit's), newest first. */
+@QueryHandler(ListAlertsQuery)
+export class ListAlertsHandler implements IQueryHandler<ListAlertsQuery> {
+  constructor(private readonly db: Database) {}
+
+  async execute({ caller, filters: f }: ListAlertsQuery) {
+    const s: Scope = caller.scope;
+    const { rows } = await this.db.query<AlertRow>(
+      `${SELECT_ALERTS}
+        WHERE ($1::text IS NULL OR a.unit_code = $1) AND ($2::text IS NULL OR a.level = $2)
+          AND ($3::boolean IS NULL OR (a.acknowledged_at IS NOT NULL) = $3) AND ($4::int IS NULL OR a.fiscal_year = $4)
+          AND ($5::text IS NULL OR a.kind = $5)
+          AND ($6::boolean OR a.unit_code = ANY($7::text[]) OR a.department_code = ANY($8::text[]))
+        ORDER BY a.raised_at DESC, a.id LIMIT 500`,
+      [
+        f.unit ?? null,
+        f.level ?? null,
+        f.acknowledged ?? null,
+        f.fiscalYear ?? null,
+        f.kind ?? null,
+        s.all,
+        s.units,
+        s.departments,
+      ],
+    );
+    return { items: rows.map(alertView) };
+  }
+}
+
+export class AcknowledgeAlertCommand extends Command<{ alert: AlertView; position: bigint }> {
+  constructor(
+    readonly caller: Caller,
+    readonly alertId: string,
+  ) {
+    super();
+  }
+}
+
+/** A recipient (or the unit's head) confirms the alert: an event in the alert's stream. Again is a no-op. */
+@CommandHandler(AcknowledgeAlertCommand)
+export class AcknowledgeAlertHandler implements ICommandHandler<AcknowledgeAlertCommand> {
+  constructor(
+    private readonly db: Database,
+    private readonly store: PostgresEventStore,
+    private readonly targets: TargetStore,
+  ) {}
+
+  async execute({ caller, alertId }: AcknowledgeAlertCommand) {
+    const row = await this.find(alertId);
+    if (!row || !inScope(caller.scope, row.unit_code))
+      throw new NotFound('ALERT_NOT_FOUND', `no alert ${alertId}`, { alertId });
+    const p = caller.principal;
+    const recipient =
+      row.recipients.some((r) => r.userId === p.id) ||
+      (p.roles.includes('unit_head') && p.unit === row.unit_code);
+    if (!recipient)
+      throw new Forbidden(
+        'NOT_A_RECIPIENT',
+        'only a recipient of the alert or the unit head may acknowledge it',
+      );
+    if (row.acknowledged_at) return { alert: alertView(row), position: 0n };
+    const metadata = this.targets.metadata(
+      caller,
+      p.roles.includes('unit_head') ? 'unit_head' : p.roles[0],
+    );
+    const position = await this.db.transaction(async (sql) => {
+      const { rows } = await sql.query<{ version: number }>(
+        `SELECT version FROM streams WHERE stream_id = $1 FOR UPDATE`,
+        [`alert-${alertId}`],
+      );
+      const updated = await sql.query(
+        `UPDATE alerts SET acknowledged_at = $2, acknowledged_by = $3 WHERE id = $1 AND acknowledged_at IS NULL`,
+        [alertId, metadata.at, JSON.stringify({ id: p.id, name: p.name })],
+      );
+      if (updated.rowCount === 0) return 0n;
+      const event = {
+        id: randomUUID(),
+        type: 'AlertAcknowledged',
+        data: { alertId },
+        metadata: { ...metadata, command: 'AcknowledgeAlert' },
+      };
+      return (await this.store.append(sql, `alert-${alertId}`, rows[0].version, [event]))
+        .lastPosition;
+    });
+    return { alert: alertView((await this.find(alertId)) as AlertRow), position };
+  }
+
+  private async find(id: string): Promise<AlertRow | undefined> {
+    const { rows } = await this.db.query<AlertRow>(`${SELECT_ALERTS} WHERE a.id = $1`, [id]);
+    return rows[0];
+  }
+}

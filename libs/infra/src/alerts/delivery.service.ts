@@ -1,0 +1,146 @@
+import { alertMessage, AlertFacts } from '@bp/domain';
+import { createTransport, Transporter } from 'nodemailer';
+import { randomUUID } from 'crypto';
+import { Database } from '../database/sql';
+import { PostgresEventStore } from '../event-store/event-store';
+import { Clock } from '../shared/clock';
+
+interface DeliveryRow {
+  id: string;
+  channel: 'email' | 'webhook';
+  address: string;
+  status: string;
+  recipient_id: string;
+  recipient_name: string;
+  escalation: boolean;
+  alert_id: string;
+  target_id: string;
+  project_name: string;
+  unit_code: string;
+  kind: AlertFacts['kind'];
+  level: AlertFacts['level'];
+  period: string;
+  as_of: string;
+  planned_pct: string;
+  actual_pct: string;
+  lag_pp: string;
+}
+
+export interface DeliveryConfig {
+  readonly smtpUrl?: string;
+  readonly mailFrom: string;
+  readonly webhookTimeoutMs: number;
+}
+
+/**
+ * Sends one delivery (a webhook in the DingTalk/WeCom robot shape, or an e-mail) and records the
+ * attempt: on the row (attempts, last error, status) and, once delivered, as an event. A failure
+ * is thrown so that BullMQ retries with backoff; the last one leaves the row `failed`.
+ */
+export class DeliveryService {
+  private readonly mailer?: Transporter;
+
+  constructor(
+    private readonly db: Database,
+    private readonly store: PostgresEventStore,
+    private readonly clock: Clock,
+    private readonly config: DeliveryConfig,
+  ) {
+    this.mailer = config.smtpUrl ? createTransport(config.smtpUrl) : undefined;
+  }
+
+  async deliver(deliveryId: string, finalAttempt: boolean): Promise<'delivered' | 'skipped'> {
+    const d = await this.load(deliveryId);
+    if (!d || d.status !== 'pending') return 'skipped';
+    const message = alertMessage(factsOf(d));
+    try {
+      if (d.channel === 'webhook') await this.postWebhook(d.address, message);
+      else await this.sendMail(d.address, message);
+    } catch (e) {
+      await this.db.query(
+        `UPDATE alert_deliveries SET attempts = attempts + 1, last_error = $2, status = $3 WHERE id = $1`,
+        [deliveryId, (e as Error).message.slice(0, 500), finalAttempt ? 'failed' : 'pending'],
+      );
+      throw e;
+    }
+    await this.recordDelivered(d);
+    return 'delivered';
+  }
+
+  private async load(id: string): Promise<DeliveryRow | undefined> {
+    const { rows } = await this.db.query<DeliveryRow>(
+      `SELECT d.id, d.channel, d.address, d.status, d.recipient_id, d.recipient_name, d.escalation, d.alert_id, a.target_id,
+              a.project_name, a.unit_code, a.kind, a.level, a.period, to_char(a.as_of, 'YYYY-MM-DD') AS as_of,
+              a.planned_pct, a.actual_pct, a.lag_pp
+         FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id WHERE d.id = $1`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  private async postWebhook(url: string, m: { title: string; text: string }): Promise<void> {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ msgtype: 'markdown', markdown: { title: m.title, text: m.text } }),
+      signal: AbortSignal.timeout(this.config.webhookTimeoutMs),
+    });
+    if (!res.ok) throw new Error(`webhook answered ${res.status}`);
+    const body = (await res.json().catch(() => ({}))) as { errcode?: number; errmsg?: string };
+    if (body.errcode !== undefined && body.errcode !== 0)
+      throw new Error(`webhook refused: ${body.errcode} ${body.errmsg ?? ''}`);
+  }
+
+  private async sendMail(to: string, m: { title: string; text: string }): Promise<void> {
+    if (!this.mailer) throw new Error('SMTP_URL is not configured');
+    await this.mailer.sendMail({
+      from: this.config.mailFrom,
+      to,
+      subject: m.title,
+      text: m.text.replace(/^### /, ''),
+    });
+  }
+
+  private async recordDelivered(d: DeliveryRow): Promise<void> {
+    const at = this.clock.now().toISOString();
+    const meta = {
+      actor: { id: 'system', name: '系统（预警发送）', role: 'admin' },
+      at,
+      requestId: `delivery-${d.id}`,
+      correlationId: d.alert_id,
+      command: 'DeliverAlert',
+    };
+    await this.db.transaction(async (sql) => {
+      await sql.query(
+        `UPDATE alert_deliveries SET status = 'delivered', attempts = attempts + 1, last_error = NULL, delivered_at = $2 WHERE id = $1`,
+        [d.id, at],
+      );
+      const data = {
+        alertId: d.alert_id,
+        deliveryId: d.id,
+        channel: d.channel,
+        recipient: { userId: d.recipient_id, name: d.recipient_name },
+        escalation: d.escalation,
+      };
+      await this.store.append(sql, `delivery-${d.id}`, 0, [
+        { id: randomUUID(), type: 'AlertDelivered', data, metadata: meta },
+      ]);
+    });
+  }
+}
+
+function factsOf(d: DeliveryRow): AlertFacts {
+  return {
+    targetId: d.target_id,
+    projectName: d.project_name,
+    unitCode: d.unit_code,
+    kind: d.kind,
+    level: d.level,
+    period: d.period,
+    asOf: d.as_of,
+    plannedPct: Number(d.planned_pct),
+    actualPct: Number(d.actual_pct),
+    lagPp: Number(d.lag_pp),
+    escalation: d.escalation,
+  };
+}

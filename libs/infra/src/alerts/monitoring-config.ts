@@ -1,0 +1,77 @@
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import {
+  decideMonitoringConfig,
+  defaultMonitoringConfig,
+  MonitoringConfig,
+  MonitoringConfigSet,
+  monitoringConfigStreamId,
+} from '@bp/domain';
+import { Database, Sql } from '../database/sql';
+import { PostgresEventStore } from '../event-store/event-store';
+import { Caller, TargetStore, toDomainEvent } from '../performance-target/target-store';
+import { runStreamCommand } from '../shared/stream-command';
+
+/** The year's monitoring settings, or DOMAIN.md's defaults when none were set. */
+export async function monitoringConfigOf(sql: Sql, fiscalYear: number): Promise<MonitoringConfig> {
+  const { rows } = await sql.query<{
+    yellow_pp: string;
+    red_pp: string;
+    tolerance_pp: string;
+    escalation_days: number;
+  }>(
+    `SELECT yellow_pp, red_pp, tolerance_pp, escalation_days FROM monitoring_config WHERE fiscal_year = $1`,
+    [fiscalYear],
+  );
+  const r = rows[0];
+  if (!r) return defaultMonitoringConfig(fiscalYear);
+  return {
+    fiscalYear,
+    yellowPp: Number(r.yellow_pp),
+    redPp: Number(r.red_pp),
+    tolerancePp: Number(r.tolerance_pp),
+    escalationDays: r.escalation_days,
+  };
+}
+
+export class SetMonitoringConfigCommand extends Command<{
+  config: MonitoringConfig;
+  position: bigint;
+}> {
+  constructor(
+    readonly caller: Caller,
+    readonly config: MonitoringConfig,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(SetMonitoringConfigCommand)
+export class SetMonitoringConfigHandler implements ICommandHandler<SetMonitoringConfigCommand> {
+  constructor(
+    private readonly db: Database,
+    private readonly store: PostgresEventStore,
+    private readonly targets: TargetStore,
+  ) {}
+
+  async execute({ caller, config }: SetMonitoringConfigCommand) {
+    const metadata = this.targets.metadata(caller, 'admin');
+    const r = await runStreamCommand(this.db, this.store, {
+      streamId: monitoringConfigStreamId(config.fiscalYear),
+      fold: (events) =>
+        events.length ? toDomainEvent<MonitoringConfigSet>(events[events.length - 1]).data : null,
+      decide: (current) =>
+        decideMonitoringConfig({ type: 'SetMonitoringConfig', data: config, metadata }, current),
+      project: async (sql, events) => {
+        for (const { data: c, metadata: m } of events) {
+          await sql.query(
+            `INSERT INTO monitoring_config (fiscal_year, yellow_pp, red_pp, tolerance_pp, escalation_days, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (fiscal_year) DO UPDATE SET yellow_pp = EXCLUDED.yellow_pp, red_pp = EXCLUDED.red_pp,
+               tolerance_pp = EXCLUDED.tolerance_pp, escalation_days = EXCLUDED.escalation_days, updated_at = EXCLUDED.updated_at`,
+            [c.fiscalYear, c.yellowPp, c.redPp, c.tolerancePp, c.escalationDays, m.at],
+          );
+        }
+      },
+    });
+    return { config, position: r.position };
+  }
+}
