@@ -165,7 +165,7 @@ async function verifyExecution(db: Database, targets: number, when: string): Pro
   const { rows } = await db.query<Record<string, string>>(
     `SELECT (SELECT count(*) FROM exec_payments)::text AS payments,
             (SELECT count(*) FROM exec_targets WHERE status = 'approved')::text AS approved,
-            (SELECT sum(disbursed) FROM exec_targets)::text AS disbursed,
+            (SELECT sum(amount) FROM exec_payments)::text AS disbursed,
             (SELECT count(*) FROM events WHERE type = 'DisbursementRecorded')::text AS recorded,
             (SELECT sum((data->>'amount')::bigint) FROM events
               WHERE type = 'DisbursementRecorded')::text AS expected`,

@@ -266,11 +266,14 @@ describe('alerts to unit heads when spending falls behind', () => {
     const other = (await alerts()).find((a) => a.targetId === T1)!;
     await request(t.http).post(`/alerts/${other.id}/ack`).set(auth(head4)).expect(404);
     const events = await t.sql<{ type: string; actor: string }>(
-      `SELECT type, metadata->'actor'->>'id' AS actor FROM events WHERE stream_id = $1 ORDER BY stream_version`,
-      [`alert-${mine[0].id}`],
+      `SELECT type, metadata->'actor'->>'id' AS actor FROM events WHERE data->>'alertId' = $1 ORDER BY global_position`,
+      [mine[0].id],
     );
+    // who was warned when: raised, delivered by e-mail and robot, acknowledged by the head
     expect(events).toEqual([
       { type: 'AlertRaised', actor: 'system' },
+      { type: 'AlertDelivered', actor: 'system' },
+      { type: 'AlertDelivered', actor: 'system' },
       { type: 'AlertAcknowledged', actor: 'head4' },
     ]);
   });

@@ -5,7 +5,7 @@ import {
   executionFromScratch,
   executionProjected,
   generateApprovedTargets,
-} from '../support/generate-events';
+} from '../../bench/generate-events';
 import { Proc, RedisServer, runNode, startRedis, until } from '../support/processes';
 import { approve, importSeed } from '../support/workflow';
 

@@ -6,6 +6,7 @@ import { parseArgs } from 'util';
 import { runImport } from './commands/import.command';
 import { runRebuild } from './commands/rebuild.command';
 import { runDemo } from './commands/demo.command';
+import { runSweep } from './commands/sweep.command';
 import { USAGE, UsageError } from './usage';
 
 async function runMigrate(): Promise<void> {
@@ -52,6 +53,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'import') return runImport(rest);
   if (command === 'rebuild') return runRebuild(rest);
   if (command === 'demo') return runDemo();
+  if (command === 'sweep') return runSweep(rest);
   throw new UsageError(command ? `unknown command ${command}` : 'no command given');
 }
 

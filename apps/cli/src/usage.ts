@@ -8,4 +8,6 @@ export const USAGE = `usage: npm run -s cli -- <command>
   import <file> --year <YYYY> [--dry-run] [--json]
                                             import a target document (text form or .docx), as POST /imports
   rebuild <projection>                      rebuild a projection now (execution, review-queue), with a progress bar
-  demo                                      the seed imported, targets approved, a year of disbursements, demo users`;
+  demo                                      the seed imported, targets approved, a year of disbursements, demo users
+  sweep --as-of <YYYY-MM-DD> --kind checkpoint|early
+                                            run a monitoring sweep now and wait for it`;

@@ -37,6 +37,7 @@ interface AlertRow {
   acknowledged_at: Date | null;
   acknowledged_by: { id: string; name: string } | null;
   escalated_at: Date | null;
+  escalated_to: { userId: string; name: string }[] | null;
   deliveries: {
     recipientId: string;
     channel: string;
@@ -46,6 +47,29 @@ interface AlertRow {
     escalation: boolean;
     deliveredAt: string | null;
   }[];
+}
+
+type Delivery = AlertRow['deliveries'][number];
+
+/** The in-app inbox is the alerts table itself: one delivered entry per recipient, shown beside the sent ones. */
+function withInbox(r: AlertRow): Delivery[] {
+  const inbox = (to: { userId: string }[], escalation: boolean, at: Date | null): Delivery[] =>
+    to.map((p) => ({
+      recipientId: p.userId,
+      channel: 'inbox',
+      status: 'delivered',
+      attempts: 1,
+      lastError: null,
+      escalation,
+      deliveredAt: at?.toISOString() ?? null,
+    }));
+  const all = [
+    ...inbox(r.recipients, false, r.raised_at),
+    ...inbox(r.escalated_to ?? [], true, r.escalated_at),
+    ...r.deliveries,
+  ];
+  const key = (d: Delivery) => `${d.escalation ? 1 : 0}|${d.recipientId}|${d.channel}`;
+  return all.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 function alertView(r: AlertRow) {
@@ -62,7 +86,7 @@ function alertView(r: AlertRow) {
     plannedPct: Number(r.planned_pct),
     actualPct: Number(r.actual_pct),
     recipients: r.recipients,
-    deliveries: r.deliveries,
+    deliveries: withInbox(r),
     raisedAt: r.raised_at.toISOString(),
     acknowledgedAt: r.acknowledged_at?.toISOString() ?? null,
     acknowledgedBy: r.acknowledged_by,
@@ -74,7 +98,7 @@ export type AlertView = ReturnType<typeof alertView>;
 
 const SELECT_ALERTS = `
   SELECT a.id, a.target_id, a.unit_code, a.project_name, a.kind, a.level, a.period, to_char(a.as_of, 'YYYY-MM-DD') AS as_of,
-         a.lag_pp, a.planned_pct, a.actual_pct, a.recipients, a.raised_at, a.acknowledged_at, a.acknowledged_by, a.escalated_at,
+         a.lag_pp, a.planned_pct, a.actual_pct, a.recipients, a.raised_at, a.acknowledged_at, a.acknowledged_by, a.escalated_at, a.escalated_to,
          COALESCE((SELECT json_agg(json_build_object('recipientId', d.recipient_id, 'channel', d.channel, 'status', d.status,
                     'attempts', d.attempts, 'lastError', d.last_error, 'escalation', d.escalation, 'deliveredAt', d.delivered_at)
                     ORDER BY d.escalation, d.recipient_id, d.channel)
@@ -171,7 +195,7 @@ export class AcknowledgeAlertHandler implements ICommandHandler<AcknowledgeAlert
         data: { alertId },
         metadata: { ...metadata, command: 'AcknowledgeAlert' },
       };
-      return (await this.store.append(sql, `alert-${alertId}`, rows[0].version, [event]))
+      return (await this.store.append(sql, `alert-${alertId}`, rows[0]?.version ?? 0, [event]))
         .lastPosition;
     });
     return { alert: alertView((await this.find(alertId)) as AlertRow), position };

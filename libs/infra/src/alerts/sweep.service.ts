@@ -63,9 +63,14 @@ export class SweepService {
     const fiscalYear = Number(asOf.slice(0, 4));
     const config = await monitoringConfigOf(this.db, fiscalYear);
     const rows = await monitorRows(this.db, ALL, { fiscalYear, asOf }, config);
-    const candidates = rows.flatMap(({ row, view }) =>
-      alertsFor(kind, asOf, view, config).map((alert) => ({ row, alert })),
-    );
+    const raisedBefore = await this.alreadyRaised(fiscalYear, kind);
+    const candidates = rows
+      .flatMap(({ row, view }) =>
+        alertsFor(kind, asOf, view, config).map((alert) => ({ row, alert })),
+      )
+      .filter(
+        ({ row, alert }) => !raisedBefore.has(`${row.target_id}|${alert.period}|${alert.level}`),
+      );
     const metadata = this.metadata(requestId);
     const raised = await this.raise(candidates, metadata);
     const escalated = await this.escalate(asOf, config.escalationDays, metadata);
@@ -79,6 +84,15 @@ export class SweepService {
       escalated: escalated.alerts,
       deliveries: pending.length,
     };
+  }
+
+  /** Dedup keys raised already: a rerun skips them before inserting (the unique key still decides). */
+  private async alreadyRaised(fiscalYear: number, kind: AlertKind): Promise<Set<string>> {
+    const { rows } = await this.db.query<{ k: string }>(
+      `SELECT target_id || '|' || period || '|' || level AS k FROM alerts WHERE fiscal_year = $1 AND kind = $2`,
+      [fiscalYear, kind],
+    );
+    return new Set(rows.map((r) => r.k));
   }
 
   private metadata(requestId: string): CommandMetadata & { command: string } {
@@ -133,22 +147,25 @@ export class SweepService {
       }));
       const inserted = new Set(await insertAlerts(sql, raises, meta.at));
       const fresh = raises.filter((r) => inserted.has(r.id));
-      await this.store.appendMany(
-        sql,
-        fresh.map((r) => ({
-          streamId: `alert-${r.id}`,
-          expectedVersion: 0,
-          events: [
-            { id: randomUUID(), type: 'AlertRaised', data: alertRaisedData(r), metadata: meta },
-          ],
-        })),
-      );
+      // the sweep's own stream holds the alerts it raised (one stream, not one per alert: a sweep
+      // may raise 100,000); what happens to an alert later goes to its stream `alert-{id}`
+      if (fresh.length > 0) {
+        const events = fresh.map((r) => ({
+          id: randomUUID(),
+          type: 'AlertRaised',
+          data: alertRaisedData(r),
+          metadata: meta,
+        }));
+        await this.store.appendMany(sql, [
+          { streamId: `sweep-${meta.requestId}`, expectedVersion: 0, events },
+        ]);
+      }
       const list = fresh.flatMap((r) =>
         r.recipients.map((p) => ({ alertId: r.id, recipient: p, escalation: false })),
       );
       return {
         alerts: fresh.length,
-        deliveries: await insertDeliveries(sql, list, meta.at, this.emailEnabled),
+        deliveries: await insertDeliveries(sql, list, this.emailEnabled),
       };
     });
   }
@@ -161,14 +178,22 @@ export class SweepService {
   ): Promise<Outcome> {
     return this.db.transaction(async (sql) => {
       const { rows } = await sql.query<{ id: string; department_code: string; version: number }>(
-        `UPDATE alerts a SET escalated_at = $3 FROM streams s
+        `UPDATE alerts a SET escalated_at = $3
           WHERE a.level = 'red' AND a.acknowledged_at IS NULL AND a.escalated_at IS NULL AND a.as_of <= $1::date - $2::int
-            AND s.stream_id = 'alert-' || a.id
-          RETURNING a.id, a.department_code, s.version`,
+          RETURNING a.id, a.department_code,
+                    COALESCE((SELECT version FROM streams s WHERE s.stream_id = 'alert-' || a.id), 0) AS version`,
         [asOf, days, meta.at],
       );
       if (rows.length === 0) return { alerts: 0, deliveries: [] };
       const { reviewers } = await this.recipients(sql);
+      await sql.query(
+        `UPDATE alerts a SET escalated_to = u.to FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, "to" jsonb) WHERE a.id = u.id`,
+        [
+          JSON.stringify(
+            rows.map((r) => ({ id: r.id, to: reviewers.get(r.department_code) ?? [] })),
+          ),
+        ],
+      );
       await this.store.appendMany(
         sql,
         rows.map((r) => ({
@@ -193,7 +218,7 @@ export class SweepService {
       );
       return {
         alerts: rows.length,
-        deliveries: await insertDeliveries(sql, deliveries, meta.at, this.emailEnabled),
+        deliveries: await insertDeliveries(sql, deliveries, this.emailEnabled),
       };
     });
   }
@@ -218,30 +243,31 @@ function alertRaisedData(r: Raise) {
 
 /** Inserts alerts set-based; the unique key drops those raised before. Answers the ids inserted. */
 async function insertAlerts(sql: Sql, raises: Raise[], at: string): Promise<string[]> {
-  const col = <T>(f: (r: Raise) => T) => raises.map(f);
+  const doc = raises.map((r) => ({
+    id: r.id,
+    target_id: r.row.target_id,
+    fiscal_year: Number(r.row.target_id.slice(0, 4)),
+    unit_code: r.row.unit_code,
+    department_code: r.row.department_code,
+    project_name: r.row.project_name,
+    kind: r.alert.kind,
+    level: r.alert.level,
+    period: r.alert.period,
+    as_of: r.alert.asOf,
+    lag_pp: r.alert.lagPp,
+    planned_pct: r.alert.plannedPct,
+    actual_pct: r.alert.actualPct,
+    recipients: r.recipients,
+  }));
+  // one JSON document: cheaper for node-pg than fourteen arrays (it escapes every element)
   const { rows } = await sql.query<{ id: string }>(
     `INSERT INTO alerts (id, target_id, fiscal_year, unit_code, department_code, project_name, kind, level, period, as_of,
                          lag_pp, planned_pct, actual_pct, recipients, raised_at)
-     SELECT u.*, $15::timestamptz FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],
-       $8::text[], $9::text[], $10::date[], $11::numeric[], $12::numeric[], $13::numeric[], $14::jsonb[]) AS u
+     SELECT a.*, $2::timestamptz FROM jsonb_to_recordset($1::jsonb) AS a(id uuid, target_id text, fiscal_year int, unit_code text,
+       department_code text, project_name text, kind text, level text, period text, as_of date, lag_pp numeric,
+       planned_pct numeric, actual_pct numeric, recipients jsonb)
      ON CONFLICT ON CONSTRAINT alerts_dedup DO NOTHING RETURNING id`,
-    [
-      col((r) => r.id),
-      col((r) => r.row.target_id),
-      col((r) => Number(r.row.target_id.slice(0, 4))),
-      col((r) => r.row.unit_code),
-      col((r) => r.row.department_code),
-      col((r) => r.row.project_name),
-      col((r) => r.alert.kind),
-      col((r) => r.alert.level),
-      col((r) => r.alert.period),
-      col((r) => r.alert.asOf),
-      col((r) => r.alert.lagPp),
-      col((r) => r.alert.plannedPct),
-      col((r) => r.alert.actualPct),
-      col((r) => JSON.stringify(r.recipients)),
-      at,
-    ],
+    [JSON.stringify(doc), at],
   );
   return rows.map((r) => r.id);
 }
@@ -253,14 +279,9 @@ interface NewDelivery {
 }
 
 /** One row per recipient and channel: the inbox delivered at once, e-mail and webhook pending. Answers the pending ids. */
-async function insertDeliveries(
-  sql: Sql,
-  list: NewDelivery[],
-  at: string,
-  email: boolean,
-): Promise<string[]> {
+async function insertDeliveries(sql: Sql, list: NewDelivery[], email: boolean): Promise<string[]> {
+  // the inbox is the alerts table itself (scoped by unit, recipients on the alert): no row for it
   const rows = list.flatMap((d) => [
-    { ...d, id: randomUUID(), channel: 'inbox', address: null as string | null },
     ...(email && d.recipient.email
       ? [{ ...d, id: randomUUID(), channel: 'email', address: d.recipient.email }]
       : []),
@@ -269,24 +290,22 @@ async function insertDeliveries(
       : []),
   ]);
   if (rows.length === 0) return [];
+  const doc = rows.map((r) => ({
+    id: r.id,
+    a: r.alertId,
+    u: r.recipient.userId,
+    n: r.recipient.name,
+    c: r.channel,
+    ad: r.address,
+    e: r.escalation,
+  }));
   await sql.query(
     `INSERT INTO alert_deliveries (id, alert_id, recipient_id, recipient_name, channel, address, escalation, status, delivered_at)
-     SELECT u.id, u.alert_id, u.rid, u.rname, u.channel, u.address, u.escalation,
-            CASE WHEN u.channel = 'inbox' THEN 'delivered' ELSE 'pending' END,
-            CASE WHEN u.channel = 'inbox' THEN $8::timestamptz END
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])
-            AS u(id, alert_id, rid, rname, channel, address, escalation)
+     SELECT u.id, u.a, u.u, u.n, u.c, u.ad, u.e,
+            'pending', NULL
+       FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, a uuid, u text, n text, c text, ad text, e boolean)
      ON CONFLICT ON CONSTRAINT alert_deliveries_once DO NOTHING`,
-    [
-      rows.map((r) => r.id),
-      rows.map((r) => r.alertId),
-      rows.map((r) => r.recipient.userId),
-      rows.map((r) => r.recipient.name),
-      rows.map((r) => r.channel),
-      rows.map((r) => r.address),
-      rows.map((r) => r.escalation),
-      at,
-    ],
+    [JSON.stringify(doc)],
   );
-  return rows.filter((r) => r.channel !== 'inbox').map((r) => r.id);
+  return rows.map((r) => r.id);
 }

@@ -41,7 +41,7 @@ export function loadConfig(
     jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
     logLevel: env.LOG_LEVEL ?? 'log',
     bodyLimit: env.BODY_LIMIT ?? '1mb',
-    projectionBatchSize: Number(env.PROJECTION_BATCH_SIZE ?? 5000),
+    projectionBatchSize: Number(env.PROJECTION_BATCH_SIZE ?? 10000),
     catchUpIntervalMs: Number(env.CATCH_UP_INTERVAL_MS ?? 5000),
     jobLockMs: Number(env.JOB_LOCK_MS ?? 30000),
     stalledCheckMs: Number(env.STALLED_CHECK_MS ?? 30000),

@@ -20,7 +20,7 @@ export class EventStore1764230000000 implements MigrationInterface {
         global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         transaction_id  xid8 NOT NULL DEFAULT pg_current_xact_id(),
         event_id        uuid NOT NULL,
-        stream_id       text NOT NULL REFERENCES streams (stream_id),
+        stream_id       text NOT NULL,
         stream_version  integer NOT NULL CHECK (stream_version > 0),
         type            text NOT NULL,
         schema_version  smallint NOT NULL DEFAULT 1,

@@ -28,7 +28,6 @@ export class IdempotencyAndExecution1764230000003 implements MigrationInterface 
         status          text NOT NULL,
         budget          bigint,
         plan            jsonb,
-        disbursed       bigint NOT NULL DEFAULT 0,
         draft_budget    bigint,
         draft_plan      jsonb,
         pending_budget  bigint,

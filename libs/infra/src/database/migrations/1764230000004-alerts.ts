@@ -29,6 +29,7 @@ export class Alerts1764230000004 implements MigrationInterface {
         acknowledged_at timestamptz,
         acknowledged_by jsonb,
         escalated_at    timestamptz,
+        escalated_to    jsonb,
         CONSTRAINT alerts_dedup UNIQUE (target_id, period, kind, level)
       )`);
     await q.query(`CREATE INDEX alerts_unit ON alerts (unit_code, fiscal_year, raised_at)`);

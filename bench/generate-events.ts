@@ -63,7 +63,8 @@ export async function executionFromScratch(
     const { rows } = await client.query<{ id: string; net: string }>(
       `SELECT data->>'targetId' AS id,
               sum(CASE WHEN type = 'DisbursementRecorded' THEN (data->>'amount')::bigint ELSE -(data->>'amount')::bigint END)::text AS net
-         FROM events WHERE type IN ('DisbursementRecorded', 'DisbursementReversed') GROUP BY 1`,
+         FROM events WHERE type IN ('DisbursementRecorded', 'DisbursementReversed') GROUP BY 1
+         HAVING sum(CASE WHEN type = 'DisbursementRecorded' THEN (data->>'amount')::bigint ELSE -(data->>'amount')::bigint END) <> 0`,
     );
     const { rows: p } = await client.query<{ n: string }>(
       `SELECT count(*) AS n FROM events WHERE type = 'DisbursementRecorded'`,
@@ -85,7 +86,7 @@ export async function executionProjected(
   await client.connect();
   try {
     const { rows } = await client.query<{ id: string; net: string }>(
-      `SELECT target_id AS id, disbursed::text AS net FROM exec_targets WHERE disbursed <> 0`,
+      `SELECT target_id AS id, sum(amount)::text AS net FROM exec_payments GROUP BY 1 HAVING sum(amount) <> 0`,
     );
     const { rows: p } = await client.query<{ n: string }>(
       `SELECT count(*) AS n FROM exec_payments`,
