@@ -1,7 +1,10 @@
-import { randomBytes } from 'crypto';
+import { INestApplicationContext, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { randomBytes, randomUUID } from 'crypto';
 import { mkdirSync, writeFileSync } from 'fs';
 import { resolve } from 'path';
-import { dropDatabase, migrate } from '@bp/infra';
+import { AppConfig, dropDatabase, InfraModule, loadConfig, migrate } from '@bp/infra';
 
 const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 
@@ -63,4 +66,41 @@ export function report(name: string, rows: Row[]): void {
     resolve(dir, `${name}.json`),
     JSON.stringify({ name, at: new Date().toISOString(), rows }, null, 2),
   );
+}
+
+@Module({})
+class BenchModule {}
+
+export interface BenchContext {
+  readonly app: INestApplicationContext;
+  readonly config: AppConfig;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** The service's handlers on a fresh database and queue prefix of the benchmark's own. */
+export async function benchContext(
+  label: string,
+  overrides: Partial<AppConfig> = {},
+): Promise<BenchContext> {
+  const db = await benchDatabase(label);
+  const config = loadConfig(process.env, {
+    databaseUrl: db.url,
+    logLevel: 'silent',
+    queuePrefix: `bp-bench-${randomUUID()}`,
+    ...overrides,
+  });
+  const app = await NestFactory.createApplicationContext(
+    { module: BenchModule, imports: [CqrsModule.forRoot(), InfraModule.forRoot(config)] },
+    { logger: false },
+  );
+  return {
+    app,
+    config,
+    url: db.url,
+    close: async () => {
+      await app.close();
+      await db.drop();
+    },
+  };
 }

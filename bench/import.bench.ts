@@ -1,16 +1,10 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
-import { Module } from '@nestjs/common';
 import { parseTargetDocument, Principal, scopeOf } from '@bp/domain';
-import { Caller, Database, ImportService, InfraModule, loadConfig } from '@bp/infra';
+import { Caller, Database, ImportService } from '@bp/infra';
 import { randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
-import { benchDatabase, report, row, timeRuns } from './bench-support';
-
-@Module({})
-class BenchModule {}
+import { benchContext, report, row, timeRuns } from './bench-support';
 
 const SEED =
   process.env.SEED_FILE ?? resolve(process.cwd(), '../shared/seeds/000_df8bd7cbddbfb745.txt');
@@ -22,16 +16,9 @@ const SEED =
  */
 async function main(): Promise<void> {
   const text = readFileSync(SEED, 'utf8');
-  const db = await benchDatabase('import');
-  const config = loadConfig(process.env, {
-    databaseUrl: db.url,
-    logLevel: 'silent',
-    queuePrefix: `bp-bench-${randomUUID()}`,
-  });
-  const app = await NestFactory.createApplicationContext(
-    { module: BenchModule, imports: [CqrsModule.forRoot(), InfraModule.forRoot(config)] },
-    { logger: false },
-  );
+  const ctx = await benchContext('import');
+  const { app } = ctx;
+
   try {
     const imports = app.get(ImportService);
     const principal: Principal = { id: 'bench', name: 'bench', roles: ['admin'] };
@@ -52,8 +39,7 @@ async function main(): Promise<void> {
     ];
     report('import', rows);
   } finally {
-    await app.close();
-    await db.drop();
+    await ctx.close();
   }
 }
 

@@ -1,13 +1,9 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
-import { INestApplicationContext, Module } from '@nestjs/common';
+import { INestApplicationContext } from '@nestjs/common';
 import {
   Checkpoint,
   Database,
   executionProjection,
-  InfraModule,
-  loadConfig,
   PostgresEventStore,
   Projection,
   ProjectionRunner,
@@ -15,10 +11,9 @@ import {
   Sql,
   START,
 } from '@bp/infra';
-import { randomUUID } from 'crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { benchDatabase, report, row, Row } from './bench-support';
+import { benchContext, report, row, Row } from './bench-support';
 
 /**
  * Projection throughput on BENCH_EVENTS (default 1,000,000) generated events: catch-up of the
@@ -31,9 +26,6 @@ import { benchDatabase, report, row, Row } from './bench-support';
  * events and 95 disbursements, the targets created first and their disbursements then in date
  * order. Prints events/s per case and writes bench/results/projections.json.
  */
-
-@Module({})
-class BenchModule {}
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const BATCH = process.env.BENCH_BATCH_SIZE ? Number(process.env.BENCH_BATCH_SIZE) : undefined;
@@ -257,18 +249,12 @@ async function instrumentedRebuild(db: Database, ds: DataSource, batch: number):
 async function main(): Promise<void> {
   const targets = Math.floor(EVENTS / PER_TARGET);
   if (targets < 1) throw new Error(`BENCH_EVENTS must be at least ${PER_TARGET}`);
-  const db = await benchDatabase('projections');
+  const ctx = await benchContext('projections', BATCH ? { projectionBatchSize: BATCH } : {});
+  const { app } = ctx;
+  const db = { url: ctx.url };
   const client = new Client({ connectionString: db.url });
-  const config = loadConfig(process.env, {
-    databaseUrl: db.url,
-    logLevel: 'silent',
-    queuePrefix: `bp-bench-${randomUUID()}`,
-    ...(BATCH ? { projectionBatchSize: BATCH } : {}),
-  });
-  const app = await NestFactory.createApplicationContext(
-    { module: BenchModule, imports: [CqrsModule.forRoot(), InfraModule.forRoot(config)] },
-    { logger: false },
-  );
+  const config = ctx.config;
+
   try {
     await client.connect();
     const rows = await run(app, client, targets, config.projectionBatchSize);
@@ -276,8 +262,7 @@ async function main(): Promise<void> {
     for (const r of rows) console.log(`${r.name}: ${r.eventsPerSecond} events/s`);
   } finally {
     await client.end().catch(() => undefined);
-    await app.close();
-    await db.drop();
+    await ctx.close();
   }
 }
 

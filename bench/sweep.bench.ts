@@ -1,14 +1,7 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
-import { InfraModule, loadConfig, ProjectionRunner, SweepService, Database } from '@bp/infra';
-import { randomUUID } from 'crypto';
-import { benchDatabase, report, row } from './bench-support';
+import { ProjectionRunner, SweepService, Database } from '@bp/infra';
+import { benchContext, report, row } from './bench-support';
 import { generateApprovedTargets } from './generate-events';
-
-@Module({})
-class BenchModule {}
 
 const TARGETS = Number(process.env.BENCH_TARGETS ?? 100_000);
 
@@ -18,16 +11,10 @@ const TARGETS = Number(process.env.BENCH_TARGETS ?? 100_000);
  * the same sweep again, which raises nothing; beside the bare SQL evaluation as baseline.
  */
 async function main(): Promise<void> {
-  const db = await benchDatabase('sweep');
-  const config = loadConfig(process.env, {
-    databaseUrl: db.url,
-    logLevel: 'silent',
-    queuePrefix: `bp-bench-${randomUUID()}`,
-  });
-  const app = await NestFactory.createApplicationContext(
-    { module: BenchModule, imports: [CqrsModule.forRoot(), InfraModule.forRoot(config)] },
-    { logger: false },
-  );
+  const ctx = await benchContext('sweep');
+  const { app } = ctx;
+  const db = { url: ctx.url };
+
   try {
     const started = Date.now();
     const events = await generateApprovedTargets(db.url, TARGETS, 3, 'S');
@@ -62,8 +49,7 @@ async function main(): Promise<void> {
       row('checkpoint sweep, rerun (nothing new)', [again.ms], note(again.result)),
     ]);
   } finally {
-    await app.close();
-    await db.drop();
+    await ctx.close();
   }
 }
 

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { assertSweepDate, InvalidInput, MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from '@bp/domain';
+import { assertFiscalYear, assertSweepDate, InvalidInput } from '@bp/domain';
 import {
   AcknowledgeAlertCommand,
   Caller,
@@ -32,14 +32,8 @@ import { CurrentCaller, Roles } from '../http/auth';
 import { AlertsQueryDto, MonitoringConfigDto, ReviewersDto, SweepDto, UnitDto } from './alerts.dto';
 
 const year = (text: string) => {
-  const y = Number(text);
-  if (!/^\d{4}$/.test(text) || y < MIN_FISCAL_YEAR || y > MAX_FISCAL_YEAR) {
-    throw new InvalidInput(
-      'INVALID_FISCAL_YEAR',
-      `fiscalYear must be a year from ${MIN_FISCAL_YEAR} to ${MAX_FISCAL_YEAR}`,
-      'fiscalYear',
-    );
-  }
+  const y = /^\d{4}$/.test(text) ? Number(text) : NaN;
+  assertFiscalYear(y);
   return y;
 };
 

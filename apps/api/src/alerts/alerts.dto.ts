@@ -7,7 +7,6 @@ import {
   IsEmail,
   IsIn,
   IsInt,
-  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -18,6 +17,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsPercent } from '../http/percent.validator';
 import { ALERT_KINDS, AlertKind, MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from '@bp/domain';
 
 export class RecipientDto {
@@ -73,20 +73,10 @@ export class ReviewersDto {
   reviewers!: RecipientDto[];
 }
 
-const pp = () => [
-  IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }),
-  Min(0),
-  Max(100),
-];
-const all =
-  (ds: PropertyDecorator[]): PropertyDecorator =>
-  (t, k) =>
-    ds.forEach((d) => d(t, k));
-
 export class MonitoringConfigDto {
-  @ApiProperty({ example: 10 }) @all(pp()) yellowPp!: number;
-  @ApiProperty({ example: 20 }) @all(pp()) redPp!: number;
-  @ApiProperty({ example: 0 }) @all(pp()) tolerancePp!: number;
+  @ApiProperty({ example: 10 }) @IsPercent() yellowPp!: number;
+  @ApiProperty({ example: 20 }) @IsPercent() redPp!: number;
+  @ApiProperty({ example: 0 }) @IsPercent() tolerancePp!: number;
   @ApiProperty({
     example: 3,
     description: 'days before an unacknowledged red alert goes to the department',

@@ -1,4 +1,6 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsPercent } from '../http/percent.validator';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -6,7 +8,6 @@ import {
   IsDefined,
   IsIn,
   IsInt,
-  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -48,23 +49,19 @@ export class BudgetDto {
   other!: string;
 }
 
-const cell = () => [
-  ValidateIf((_: unknown, v: unknown) => v !== null && v !== undefined),
-  IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }),
-  Min(0),
-  Max(100),
-];
-const applyAll =
-  (ds: PropertyDecorator[]): PropertyDecorator =>
-  (t, k) =>
-    ds.forEach((d) => d(t, k));
+/** A plan cell: a percentage, or null (blank). */
+const cell = () =>
+  applyDecorators(
+    ValidateIf((_: unknown, v: unknown) => v !== null && v !== undefined),
+    IsPercent(),
+  );
 
 /** 资金支出计划: cumulative % by end of March, June, October, December; null for a blank cell. */
 export class PlanDto {
-  @ApiPropertyOptional({ nullable: true, example: null }) @applyAll(cell()) M3!: number | null;
-  @ApiPropertyOptional({ nullable: true, example: 100 }) @applyAll(cell()) M6!: number | null;
-  @ApiPropertyOptional({ nullable: true, example: 100 }) @applyAll(cell()) M10!: number | null;
-  @ApiPropertyOptional({ nullable: true, example: 100 }) @applyAll(cell()) M12!: number | null;
+  @ApiPropertyOptional({ nullable: true, example: null }) @cell() M3!: number | null;
+  @ApiPropertyOptional({ nullable: true, example: 100 }) @cell() M6!: number | null;
+  @ApiPropertyOptional({ nullable: true, example: 100 }) @cell() M10!: number | null;
+  @ApiPropertyOptional({ nullable: true, example: 100 }) @cell() M12!: number | null;
 }
 
 export class IndicatorDto {

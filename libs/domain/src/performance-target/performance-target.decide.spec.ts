@@ -1,4 +1,4 @@
-import { Actor, CommandMetadata, EventMetadata, fold, Role } from '../shared/decider';
+import { Actor, fold } from '../shared/decider';
 import { deciderSpec } from '../shared/decider.testing';
 import {
   CreateTarget,
@@ -9,42 +9,9 @@ import {
 import { targetDecider } from './performance-target.decide';
 import { TargetEvent } from './performance-target.events';
 import { budgetToJson, TargetContent } from './target-content';
+import { actor, content, DEPT, DEPT2, emeta, FIN, ID, meta, PREPARER } from './target.testing';
 
-const ID = '2022-314001-13030322P00391410001H';
-const actor = (id: string, role: Role): Actor => ({ id, name: `name-${id}`, role, unit: '314001' });
-const PREPARER = actor('u1', 'preparer');
 const REVISER = actor('u2', 'preparer');
-const DEPT = actor('d1', 'department_reviewer');
-const DEPT2 = actor('d2', 'department_reviewer');
-const FIN = actor('f1', 'finance_reviewer');
-const meta = (a: Actor, at = '2022-01-10T08:00:00.000Z'): CommandMetadata => ({
-  actor: a,
-  at,
-  requestId: 'req-1',
-});
-const emeta = (a: Actor, command: string, at?: string): EventMetadata => ({
-  ...meta(a, at),
-  command,
-});
-
-const content: TargetContent = {
-  unitName: '民政部门秦皇岛市山海关区民政局本级',
-  projectName: '汽车保险费',
-  budget: { total: 400000n, fiscal: 400000n, other: 0n },
-  purpose: '保障车辆工作、提高工作效率',
-  plan: { M3: null, M6: 100, M10: 100, M12: 100 },
-  goals: '1.保障车辆工作\n2.提高工作效率',
-  indicators: [
-    {
-      level1: '产出指标',
-      level2: '数量指标',
-      name: '投保车辆数量',
-      description: '为几辆车投保',
-      target: '1辆',
-      basis: '车辆编制审批表',
-    },
-  ],
-};
 
 const createCmd = (c: TargetContent = content, source: 'api' | 'import' = 'api'): CreateTarget => ({
   type: 'CreateTarget',

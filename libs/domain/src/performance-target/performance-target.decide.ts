@@ -237,18 +237,19 @@ function assertExists(state: TargetState): void {
   if (state.status === 'none') throw new IllegalState('TARGET_NOT_FOUND', 'no such target', 'none');
 }
 
-function assertIdentity(fiscalYear: number, unitCode: string, projectCode: string): void {
-  if (
-    !Number.isInteger(fiscalYear) ||
-    fiscalYear < MIN_FISCAL_YEAR ||
-    fiscalYear > MAX_FISCAL_YEAR
-  ) {
+/** A fiscal year the service keeps: a whole year from 2000 to 2099; otherwise a 400. */
+export function assertFiscalYear(fiscalYear: number): void {
+  if (!Number.isInteger(fiscalYear) || fiscalYear < MIN_FISCAL_YEAR || fiscalYear > MAX_FISCAL_YEAR) {
     throw new InvalidInput(
       'INVALID_FISCAL_YEAR',
       `fiscalYear must be a year from ${MIN_FISCAL_YEAR} to ${MAX_FISCAL_YEAR}`,
       'fiscalYear',
     );
   }
+}
+
+function assertIdentity(fiscalYear: number, unitCode: string, projectCode: string): void {
+  assertFiscalYear(fiscalYear);
   if (!UNIT_CODE.test(unitCode))
     throw new InvalidInput('INVALID_UNIT_CODE', 'unitCode must be six digits', 'unitCode');
   if (!PROJECT_CODE.test(projectCode)) {

@@ -1,5 +1,6 @@
 import {
   actingRole,
+  assertFiscalYear,
   decideDepartmentGoals,
   decideTableImport,
   decideUnitsOfImport,
@@ -13,8 +14,6 @@ import {
   initialUnitState,
   inScope,
   InvalidInput,
-  MAX_FISCAL_YEAR,
-  MIN_FISCAL_YEAR,
   ParsedDocument,
   parseTargetDocument,
   targetProblems,
@@ -78,19 +77,6 @@ interface Plan {
   readonly streams: Map<string, RecordedEvent[]>;
 }
 
-function assertYear(fiscalYear: number): void {
-  if (
-    !Number.isInteger(fiscalYear) ||
-    fiscalYear < MIN_FISCAL_YEAR ||
-    fiscalYear > MAX_FISCAL_YEAR
-  ) {
-    throw new InvalidInput(
-      'INVALID_FISCAL_YEAR',
-      `fiscalYear must be a year from ${MIN_FISCAL_YEAR} to ${MAX_FISCAL_YEAR}`,
-      'fiscalYear',
-    );
-  }
-}
 
 function parse(text: string): ParsedDocument {
   if (text.trim() === '') throw new InvalidInput('EMPTY_DOCUMENT', 'the document is empty', 'file');
@@ -125,7 +111,7 @@ export class ImportService {
     caller: Caller,
     input: ImportInput,
   ): Promise<{ report: ImportReport; position: bigint }> {
-    assertYear(input.fiscalYear);
+    assertFiscalYear(input.fiscalYear);
     const doc = parse(input.text);
     const role = actingRole(caller.principal, ['admin', 'preparer', 'unit_head']);
     if (!role)
