@@ -239,7 +239,11 @@ function assertExists(state: TargetState): void {
 
 /** A fiscal year the service keeps: a whole year from 2000 to 2099; otherwise a 400. */
 export function assertFiscalYear(fiscalYear: number): void {
-  if (!Number.isInteger(fiscalYear) || fiscalYear < MIN_FISCAL_YEAR || fiscalYear > MAX_FISCAL_YEAR) {
+  if (
+    !Number.isInteger(fiscalYear) ||
+    fiscalYear < MIN_FISCAL_YEAR ||
+    fiscalYear > MAX_FISCAL_YEAR
+  ) {
     throw new InvalidInput(
       'INVALID_FISCAL_YEAR',
       `fiscalYear must be a year from ${MIN_FISCAL_YEAR} to ${MAX_FISCAL_YEAR}`,

@@ -77,7 +77,6 @@ interface Plan {
   readonly streams: Map<string, RecordedEvent[]>;
 }
 
-
 function parse(text: string): ParsedDocument {
   if (text.trim() === '') throw new InvalidInput('EMPTY_DOCUMENT', 'the document is empty', 'file');
   const doc = parseTargetDocument(text);
