@@ -13,6 +13,7 @@ import { DisbursementsController } from './disbursements/disbursements.controlle
 import { MonitoringController } from './monitoring/monitoring.controller';
 import { ProjectionsController } from './projections/projections.controller';
 import { AlertsController } from './alerts/alerts.controller';
+import { AuditController } from './audit/audit.controller';
 
 @Module({})
 export class AppModule {
@@ -37,6 +38,7 @@ export class AppModule {
         MonitoringController,
         ProjectionsController,
         AlertsController,
+        AuditController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -31,3 +31,5 @@ export * from './alerts/alerts.handlers';
 export * from './alerts/monitoring-config';
 export * from './units/units.commands';
 export * from './shared/stream-command';
+export * from './audit/audit.service';
+export * from './event-store/event-hash';

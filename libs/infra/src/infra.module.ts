@@ -35,6 +35,7 @@ import { AcknowledgeAlertHandler, ListAlertsHandler } from './alerts/alerts.hand
 import { DeliveryQueue, DELIVERIES_QUEUE, SWEEPS_QUEUE } from './alerts/delivery-queue';
 import { SweepService } from './alerts/sweep.service';
 import { DeliveryService } from './alerts/delivery.service';
+import { AuditService } from './audit/audit.service';
 import { Clock, CLOCK, systemClock } from './shared/clock';
 
 export const REDIS = Symbol('REDIS');
@@ -162,6 +163,11 @@ export class InfraModule {
           inject: [Database, PostgresEventStore, CLOCK],
         },
         {
+          provide: AuditService,
+          useFactory: (db: Database) => new AuditService(db),
+          inject: [Database],
+        },
+        {
           provide: Idempotency,
           useFactory: (db: Database) => new Idempotency(db),
           inject: [Database],
@@ -209,6 +215,7 @@ export class InfraModule {
         DeliveryQueue,
         SweepService,
         DeliveryService,
+        AuditService,
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { VersionConflict } from '@bp/domain';
 import { Database, Sql } from '../database/sql';
+import { chain } from './event-hash';
 
 /** An event to append; `id` makes the append idempotent. */
 export interface NewEvent {
@@ -123,11 +124,14 @@ export class PostgresEventStore {
     if (existing) return existing;
     const nextVersion = expectedVersion + events.length;
     await this.moveStream(sql, streamId, expectedVersion, nextVersion);
+    // the stream's row is locked by moveStream: its last hash cannot change under us
+    const prev = await this.lastHashes(sql, [{ streamId, expectedVersion }]);
+    const links = chain(streamId, expectedVersion + 1, prev.get(streamId) ?? null, events);
     const { rows } = await sql.query<{ global_position: string }>(
-      `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata)
-       SELECT e.id, $1, $2::int + e.ord, e.type, e.schema_version, e.data, e.metadata
-         FROM unnest($3::uuid[], $4::text[], $5::int2[], $6::jsonb[], $7::jsonb[])
-              WITH ORDINALITY AS e(id, type, schema_version, data, metadata, ord)
+      `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, hash, prev_hash)
+       SELECT e.id, $1, $2::int + e.ord, e.type, e.schema_version, e.data, e.metadata, e.hash, e.prev_hash
+         FROM unnest($3::uuid[], $4::text[], $5::int2[], $6::jsonb[], $7::jsonb[], $8::text[], $9::text[])
+              WITH ORDINALITY AS e(id, type, schema_version, data, metadata, hash, prev_hash, ord)
        RETURNING global_position`,
       [
         streamId,
@@ -137,6 +141,8 @@ export class PostgresEventStore {
         events.map((e) => e.schemaVersion ?? 1),
         events.map((e) => JSON.stringify(e.data)),
         events.map((e) => JSON.stringify(e.metadata)),
+        links.map((l) => l.hash),
+        links.map((l) => l.prevHash),
       ],
     );
     const lastPosition = rows.reduce(
@@ -177,8 +183,20 @@ export class PostgresEventStore {
         streams: live.length,
       });
     }
+    const prev = await this.lastHashes(sql, old);
+    const links = new Map(
+      live.map((b) => [
+        b.streamId,
+        chain(b.streamId, b.expectedVersion + 1, prev.get(b.streamId) ?? null, b.events),
+      ]),
+    );
     const rows = live.flatMap((b) =>
-      b.events.map((e, i) => ({ ...e, streamId: b.streamId, version: b.expectedVersion + i + 1 })),
+      b.events.map((e, i) => ({
+        ...e,
+        streamId: b.streamId,
+        version: b.expectedVersion + i + 1,
+        link: links.get(b.streamId)![i],
+      })),
     );
     // one JSON document rather than arrays of JSON texts: node-pg escapes every element of a
     // text array, which for 100,000 events cost more than the insert itself
@@ -194,16 +212,32 @@ export class PostgresEventStore {
         n: r.schemaVersion ?? 1,
         d: r.data,
         m: metas.get(r.metadata),
+        h: r.link.hash,
+        p: r.link.prevHash,
       };
     });
     const { rows: written } = await sql.query<{ max: string }>(
-      `WITH w AS (INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata)
-         SELECT (e->>'i')::uuid, e->>'s', (e->>'v')::int, e->>'t', (e->>'n')::int2, e->'d', $2::jsonb->((e->>'m')::int)
+      `WITH w AS (INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, hash, prev_hash)
+         SELECT (e->>'i')::uuid, e->>'s', (e->>'v')::int, e->>'t', (e->>'n')::int2, e->'d', $2::jsonb->((e->>'m')::int), e->>'h', e->>'p'
            FROM jsonb_array_elements($1::jsonb) AS e RETURNING global_position)
        SELECT max(global_position)::text AS max FROM w`,
       [JSON.stringify(doc), JSON.stringify([...metas.keys()])],
     );
     return BigInt(written[0].max ?? 0);
+  }
+
+  /** The hash of each stream's last event (the one at its expected version). */
+  private async lastHashes(
+    sql: Sql,
+    streams: readonly { streamId: string; expectedVersion: number }[],
+  ): Promise<Map<string, string | null>> {
+    const existing = streams.filter((s) => s.expectedVersion > 0);
+    if (existing.length === 0) return new Map();
+    const { rows } = await sql.query<{ stream_id: string; hash: string | null }>(
+      `SELECT e.stream_id, e.hash FROM events e JOIN unnest($1::text[], $2::int[]) AS u(s, v) ON e.stream_id = u.s AND e.stream_version = u.v`,
+      [existing.map((s) => s.streamId), existing.map((s) => s.expectedVersion)],
+    );
+    return new Map(rows.map((r) => [r.stream_id, r.hash]));
   }
 
   private async moveStream(

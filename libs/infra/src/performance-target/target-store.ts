@@ -88,6 +88,8 @@ export class TargetStore {
       at: this.clock.now().toISOString(),
       requestId: caller.requestId,
       correlationId: caller.requestId,
+      // the HTTP request (or CLI run) that carried the command caused its events
+      causationId: caller.requestId,
       ip: caller.ip,
     };
   }

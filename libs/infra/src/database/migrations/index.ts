@@ -3,6 +3,7 @@ import { TargetList1764230000001 } from './1764230000001-target-list';
 import { Units1764230000002 } from './1764230000002-units';
 import { IdempotencyAndExecution1764230000003 } from './1764230000003-idempotency-and-execution';
 import { Alerts1764230000004 } from './1764230000004-alerts';
+import { Audit1764230000005 } from './1764230000005-audit';
 
 /** Every migration, in order. Listed, not globbed, so the same list works from ts and js. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Units1764230000002,
   IdempotencyAndExecution1764230000003,
   Alerts1764230000004,
+  Audit1764230000005,
 ];
