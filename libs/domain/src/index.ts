@@ -24,3 +24,4 @@ export * from './unit/recipient';
 export * from './unit/department';
 export * from './alert/monitoring-config';
 export * from './alert/alert-message';
+export * from './evaluation/self-evaluation.score';
