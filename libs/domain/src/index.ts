@@ -25,3 +25,4 @@ export * from './unit/department';
 export * from './alert/monitoring-config';
 export * from './alert/alert-message';
 export * from './evaluation/self-evaluation.score';
+export * from './evaluation/self-evaluation.decide';

@@ -1,5 +1,9 @@
 import { Command } from '../shared/decider';
 import { Fen } from '../shared/money';
+import type {
+  FileSelfEvaluation,
+  ReviewSelfEvaluation,
+} from '../evaluation/self-evaluation.decide';
 import { ReviewGrade, TargetSource } from './performance-target.events';
 import { ContentChanges, TargetContent, TargetProblem } from './target-content';
 
@@ -75,4 +79,6 @@ export type TargetCommand =
   | ReviewTarget
   | RecordDisbursement
   | ReverseDisbursement
-  | RequestAdjustment;
+  | RequestAdjustment
+  | FileSelfEvaluation
+  | ReviewSelfEvaluation;

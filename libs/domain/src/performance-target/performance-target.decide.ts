@@ -1,4 +1,5 @@
 import { sameJson } from '../shared/canonical-json';
+import { fileSelfEvaluation, reviewSelfEvaluation } from '../evaluation/self-evaluation.decide';
 import { Actor, assertNever, Decider, eventMetadata, Role } from '../shared/decider';
 import {
   assertBudgetCoversDisbursed,
@@ -296,6 +297,10 @@ export function decideTarget(command: TargetCommand, state: TargetState): Target
       return reverseDisbursement(command, state);
     case 'RequestAdjustment':
       return requestAdjustment(command, state);
+    case 'FileSelfEvaluation':
+      return fileSelfEvaluation(command, state, state.selfEvaluation);
+    case 'ReviewSelfEvaluation':
+      return reviewSelfEvaluation(command, state, state.selfEvaluation);
     default:
       return assertNever(command);
   }

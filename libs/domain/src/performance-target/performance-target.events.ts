@@ -1,5 +1,9 @@
 import { DomainEvent } from '../shared/decider';
 import { TargetContentJson, TargetProblem } from './target-content';
+import type {
+  SelfEvaluationFiled,
+  SelfEvaluationReviewed,
+} from '../evaluation/self-evaluation.decide';
 
 export type TargetStatus =
   'draft' | 'submitted' | 'department_approved' | 'approved' | 'returned' | 'rejected';
@@ -118,7 +122,9 @@ export type TargetEvent =
   | DisbursementRecorded
   | DisbursementReversed
   | AdjustmentRequested
-  | AdjustmentApproved;
+  | AdjustmentApproved
+  | SelfEvaluationFiled
+  | SelfEvaluationReviewed;
 
 export function targetId(fiscalYear: number, unitCode: string, projectCode: string): string {
   return `${fiscalYear}-${unitCode}-${projectCode}`;

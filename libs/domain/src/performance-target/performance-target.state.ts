@@ -20,6 +20,7 @@ import {
   TargetProblem,
 } from './target-content';
 import { Fen, fenOf } from '../shared/money';
+import { evolveSelfEvaluation, SelfEvaluationState } from '../evaluation/self-evaluation.decide';
 
 export interface ReviewRecord {
   readonly stage: ReviewStage;
@@ -88,6 +89,7 @@ export interface TargetState {
   readonly disbursements: readonly DisbursementRecord[];
   /** Sum of disbursements less reversals, all dates. */
   readonly netDisbursed: Fen;
+  readonly selfEvaluation: SelfEvaluationState | null;
   /** Number of events folded: the stream version a client sends in If-Match. */
   readonly version: number;
   readonly updatedAt: string | null;
@@ -113,6 +115,7 @@ export function initialTargetState(): TargetState {
     pendingAdjustment: null,
     disbursements: [],
     netDisbursed: 0n,
+    selfEvaluation: null,
     version: 0,
     updatedAt: null,
   };
@@ -223,6 +226,9 @@ export function evolveTarget(state: TargetState, event: TargetEvent): TargetStat
       return onAdjustmentRequested(s, event);
     case 'AdjustmentApproved':
       return onAdjustmentApproved(s, event);
+    case 'SelfEvaluationFiled':
+    case 'SelfEvaluationReviewed':
+      return { ...s, selfEvaluation: evolveSelfEvaluation(state.selfEvaluation, event) };
     default:
       return assertNever(event);
   }

@@ -1,0 +1,215 @@
+import { Actor, Command, DomainEvent, eventMetadata } from '../shared/decider';
+import { IllegalState, InvalidInput, Refused } from '../shared/errors';
+import { TargetState } from '../performance-target/performance-target.state';
+import {
+  IndicatorActual,
+  IndicatorInput,
+  scoreSelfEvaluation,
+  SelfEvaluationScore,
+} from './self-evaluation.score';
+
+/** One indicator's year-end report, by its place in the target's indicator list. */
+export interface EvaluationEntry {
+  readonly index: number;
+  readonly actual: IndicatorActual;
+  readonly weight?: number;
+  readonly explanation?: string;
+}
+
+export type FileSelfEvaluation = Command<
+  'FileSelfEvaluation',
+  { readonly targetId: string; readonly entries: readonly EvaluationEntry[] }
+>;
+export type ReviewSelfEvaluation = Command<
+  'ReviewSelfEvaluation',
+  {
+    readonly targetId: string;
+    readonly outcome: 'accepted' | 'returned';
+    readonly opinion: string;
+    /** For qualitative indicators: the share the reviewer confirms, by indicator index. */
+    readonly confirmedShares: Readonly<Record<string, number>>;
+  }
+>;
+
+interface ScoreSummary {
+  readonly total: number;
+  readonly grade: SelfEvaluationScore['grade'];
+  readonly executionRate: number;
+}
+
+export type SelfEvaluationFiled = DomainEvent<
+  'SelfEvaluationFiled',
+  {
+    readonly targetId: string;
+    readonly entries: readonly EvaluationEntry[];
+    readonly score: ScoreSummary;
+  }
+>;
+export type SelfEvaluationReviewed = DomainEvent<
+  'SelfEvaluationReviewed',
+  {
+    readonly targetId: string;
+    readonly outcome: 'accepted' | 'returned';
+    readonly opinion: string;
+    readonly confirmedShares: Readonly<Record<string, number>>;
+    readonly score: ScoreSummary;
+  }
+>;
+
+export interface SelfEvaluationState {
+  readonly status: 'filed' | 'accepted' | 'returned';
+  readonly entries: readonly EvaluationEntry[];
+  readonly confirmedShares: Readonly<Record<string, number>>;
+  readonly filedBy: Actor;
+  readonly filedAt: string;
+  readonly reviewedBy: Actor | null;
+  readonly opinion: string;
+}
+
+/** The score of a target's self-evaluation, recomputed from its inputs (never stored alone). */
+export function selfEvaluationScore(
+  s: TargetState,
+  entries: readonly EvaluationEntry[],
+  confirmed: Readonly<Record<string, number>> = {},
+): SelfEvaluationScore {
+  const indicators = s.approved?.content.indicators ?? [];
+  const inputs: IndicatorInput[] = entries.map((e) => ({
+    indicator: indicators[e.index],
+    actual: e.actual,
+    weight: e.weight,
+    explanation: e.explanation,
+    confirmedShare: confirmed[String(e.index)],
+  }));
+  return scoreSelfEvaluation(s.approved?.content.budget.total ?? 0n, s.netDisbursed, inputs);
+}
+
+const summary = (x: SelfEvaluationScore): ScoreSummary => ({
+  total: x.total,
+  grade: x.grade,
+  executionRate: x.executionRate,
+});
+
+function assertEntries(s: TargetState, entries: readonly EvaluationEntry[]): void {
+  const count = s.approved?.content.indicators.length ?? 0;
+  const seen = new Set(entries.map((e) => e.index));
+  if (
+    entries.length !== count ||
+    seen.size !== count ||
+    entries.some((e) => !Number.isInteger(e.index) || e.index < 0 || e.index >= count)
+  ) {
+    throw new InvalidInput(
+      'ENTRIES_INCOMPLETE',
+      `report every one of the ${count} indicators once, by index 0 to ${count - 1}`,
+      'entries',
+    );
+  }
+}
+
+/** The unit files its year-end values; explanations are required where an indicator is not fully met. */
+export function fileSelfEvaluation(
+  cmd: FileSelfEvaluation,
+  s: TargetState,
+  current: SelfEvaluationState | null,
+): SelfEvaluationFiled[] {
+  if (s.status !== 'approved' || !s.approved)
+    throw new IllegalState(
+      'TARGET_NOT_APPROVED',
+      `only an approved target is evaluated; it is ${s.status}`,
+      s.status,
+    );
+  if (current && current.status !== 'returned') {
+    throw new IllegalState(
+      'SELF_EVALUATION_NOT_EDITABLE',
+      `the self-evaluation is ${current.status}`,
+      s.status,
+      { selfEvaluation: current.status },
+    );
+  }
+  assertEntries(s, cmd.data.entries);
+  const score = selfEvaluationScore(s, cmd.data.entries);
+  if (score.missingExplanations.length > 0) {
+    throw new Refused(
+      'EXPLANATIONS_MISSING',
+      'every indicator not fully met needs its 未完成原因',
+      { indicators: score.missingExplanations },
+    );
+  }
+  return [
+    {
+      type: 'SelfEvaluationFiled',
+      data: { targetId: s.id, entries: cmd.data.entries, score: summary(score) },
+      metadata: eventMetadata(cmd),
+    },
+  ];
+}
+
+/** The department accepts it (confirming the qualitative shares) or returns it. */
+export function reviewSelfEvaluation(
+  cmd: ReviewSelfEvaluation,
+  s: TargetState,
+  current: SelfEvaluationState | null,
+): SelfEvaluationReviewed[] {
+  if (!current || current.status !== 'filed') {
+    throw new IllegalState(
+      'SELF_EVALUATION_NOT_FILED',
+      'there is no self-evaluation awaiting review',
+      s.status,
+      { selfEvaluation: current?.status ?? 'none' },
+    );
+  }
+  if (cmd.metadata.actor.role !== 'department_reviewer') {
+    throw new IllegalState(
+      'WRONG_REVIEW_STAGE',
+      'the department reviews self-evaluations',
+      s.status,
+      { requiredRole: 'department_reviewer' },
+    );
+  }
+  if (current.filedBy.id === cmd.metadata.actor.id)
+    throw new Refused(
+      'SEGREGATION_OF_DUTIES',
+      'whoever filed the self-evaluation may not review it',
+    );
+  const { outcome, opinion, confirmedShares } = cmd.data;
+  if (outcome === 'returned' && !opinion.trim())
+    throw new InvalidInput('OPINION_REQUIRED', 'say why it is returned', 'opinion');
+  const score = selfEvaluationScore(s, current.entries, confirmedShares);
+  if (outcome === 'accepted' && score.unconfirmed.length > 0) {
+    throw new Refused('SHARES_UNCONFIRMED', 'confirm the share of every qualitative indicator', {
+      indicators: score.unconfirmed,
+    });
+  }
+  const data = {
+    targetId: s.id,
+    outcome,
+    opinion: opinion.trim(),
+    confirmedShares,
+    score: summary(score),
+  };
+  return [{ type: 'SelfEvaluationReviewed', data, metadata: eventMetadata(cmd) }];
+}
+
+export function evolveSelfEvaluation(
+  current: SelfEvaluationState | null,
+  e: SelfEvaluationFiled | SelfEvaluationReviewed,
+): SelfEvaluationState | null {
+  if (e.type === 'SelfEvaluationFiled') {
+    return {
+      status: 'filed',
+      entries: e.data.entries,
+      confirmedShares: {},
+      filedBy: e.metadata.actor,
+      filedAt: e.metadata.at,
+      reviewedBy: null,
+      opinion: '',
+    };
+  }
+  if (!current) return current;
+  return {
+    ...current,
+    status: e.data.outcome,
+    confirmedShares: e.data.confirmedShares,
+    reviewedBy: e.metadata.actor,
+    opinion: e.data.opinion,
+  };
+}
