@@ -14,6 +14,7 @@ import { MonitoringController } from './monitoring/monitoring.controller';
 import { ProjectionsController } from './projections/projections.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { AuditController } from './audit/audit.controller';
+import { SelfEvaluationController } from './evaluation/self-evaluation.controller';
 
 @Module({})
 export class AppModule {
@@ -39,6 +40,7 @@ export class AppModule {
         ProjectionsController,
         AlertsController,
         AuditController,
+        SelfEvaluationController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

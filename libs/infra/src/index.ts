@@ -33,3 +33,5 @@ export * from './units/units.commands';
 export * from './shared/stream-command';
 export * from './audit/audit.service';
 export * from './event-store/event-hash';
+export * from './evaluation/self-evaluation.handlers';
+export * from './evaluation/self-evaluation.xlsx';

@@ -36,6 +36,11 @@ import { DeliveryQueue, DELIVERIES_QUEUE, SWEEPS_QUEUE } from './alerts/delivery
 import { SweepService } from './alerts/sweep.service';
 import { DeliveryService } from './alerts/delivery.service';
 import { AuditService } from './audit/audit.service';
+import {
+  FileSelfEvaluationHandler,
+  GetSelfEvaluationHandler,
+  ReviewSelfEvaluationHandler,
+} from './evaluation/self-evaluation.handlers';
 import { Clock, CLOCK, systemClock } from './shared/clock';
 
 export const REDIS = Symbol('REDIS');
@@ -63,6 +68,9 @@ const HANDLERS = [
   SetMonitoringConfigHandler,
   ListAlertsHandler,
   AcknowledgeAlertHandler,
+  FileSelfEvaluationHandler,
+  ReviewSelfEvaluationHandler,
+  GetSelfEvaluationHandler,
 ];
 
 /** Every projection the worker keeps, in the order a catch-up advances them. */

@@ -1,0 +1,165 @@
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import { createTestApp, TestApp } from '../support/app-factory';
+import { approve, importSeed } from '../support/workflow';
+
+// seed table 1: 汽车保险费, 4,000.00 元, nine indicators: 1辆, 是/否, 100%, 是/否 (产出); four 是/否 (效益); ≥85% (满意度)
+const T1 = '2022-314001-13030322P00391410001H';
+const yes = { kind: 'yesNo', value: true };
+const entries = (satisfaction: object, explanation?: string) => [
+  { index: 0, actual: { kind: 'number', value: 1 } },
+  { index: 1, actual: yes },
+  { index: 2, actual: { kind: 'number', value: 100 } },
+  ...[3, 4, 5, 6, 7].map((index) => ({ index, actual: yes })),
+  { index: 8, actual: satisfaction, ...(explanation ? { explanation } : {}) },
+];
+
+describe('year-end self-evaluation (绩效自评) through HTTP', () => {
+  let t: TestApp;
+  let prep: string;
+  let dept: string;
+  const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    t = await createTestApp('self_evaluation');
+    prep = t.token({ sub: 'zhang', name: '张会计', roles: ['preparer'], unit: '314001' });
+    dept = t.token({
+      sub: 'liu',
+      name: '刘科长',
+      roles: ['department_reviewer'],
+      department: '314',
+    });
+    await importSeed(t);
+    await approve(t, T1);
+    await request(t.http)
+      .post(`/targets/${T1}/disbursements`)
+      .set(as(prep))
+      .send({ amount: '3600.00', date: '2022-11-20', voucherNo: '记-11-020' })
+      .expect(201);
+  });
+  afterAll(() => t.close());
+
+  it('refuses bad reports with a 4xx and writes nothing', async () => {
+    const before = await t.eventCount();
+    const put = (body: object, target = T1) =>
+      request(t.http).put(`/targets/${target}/self-evaluation`).set(as(prep)).send(body);
+    const wrongKind = await put({ entries: entries({ kind: 'number', value: '八十五' }) });
+    expect([
+      wrongKind.status,
+      wrongKind.body.error.code,
+      wrongKind.body.error.details.field,
+    ]).toEqual([400, 'WRONG_KIND_OF_VALUE', 'entries.8.actual.value']);
+    const textTarget = await put({
+      entries: [
+        ...entries({ kind: 'met' }).slice(0, 1),
+        { index: 1, actual: { kind: 'number', value: 3 } },
+        ...entries({ kind: 'met' }).slice(2),
+      ],
+    });
+    expect([textTarget.status, textTarget.body.error.code]).toEqual([400, 'WRONG_KIND_OF_VALUE']);
+    const noExplanation = await put({ entries: entries({ kind: 'number', value: 80 }) });
+    expect([
+      noExplanation.status,
+      noExplanation.body.error.code,
+      noExplanation.body.error.details.indicators,
+    ]).toEqual([422, 'EXPLANATIONS_MISSING', ['使用部门满意度']]);
+    const band = await put({ entries: entries({ kind: 'band', band: '达成', share: 50 }, '说明') });
+    expect([band.status, band.body.error.code]).toEqual([400, 'SHARE_OUTSIDE_BAND']);
+    const notApproved = await put(
+      { entries: entries({ kind: 'met' }) },
+      '2022-314001-13030322P00385410001N',
+    );
+    expect([notApproved.status, notApproved.body.error.code]).toEqual([409, 'TARGET_NOT_APPROVED']);
+    expect(await t.eventCount()).toBe(before);
+  });
+
+  it('scores it, has it returned and refiled, then accepted by the department', async () => {
+    const filed = await request(t.http)
+      .put(`/targets/${T1}/self-evaluation`)
+      .set(as(prep))
+      .send({ entries: entries({ kind: 'number', value: 80 }, '部分司机未参评') })
+      .expect(200);
+    // execution 3,600 / 4,000 → 9; 产出 50; 效益 30; 满意度 10 × 80/85 = 9.4118 → 98.41, 优
+    expect(filed.body).toMatchObject({
+      status: 'filed',
+      executionRatePct: 90,
+      executionScore: 9,
+      total: 98.41,
+      grade: '优',
+    });
+    expect(filed.body.indicators[8]).toMatchObject({
+      name: '使用部门满意度',
+      points: 10,
+      score: 9.41,
+      explanation: '部分司机未参评',
+    });
+    await request(t.http)
+      .post(`/targets/${T1}/self-evaluation/reviews`)
+      .set(as(prep))
+      .send({ outcome: 'accepted' })
+      .expect(403);
+    const returned = await request(t.http)
+      .post(`/targets/${T1}/self-evaluation/reviews`)
+      .set(as(dept))
+      .send({ outcome: 'returned', opinion: '请附满意度调查表' })
+      .expect(200);
+    expect(returned.body).toMatchObject({ status: 'returned', opinion: '请附满意度调查表' });
+    await request(t.http)
+      .put(`/targets/${T1}/self-evaluation`)
+      .set(as(prep))
+      .send({ entries: entries({ kind: 'number', value: 86 }) })
+      .expect(200);
+    const accepted = await request(t.http)
+      .post(`/targets/${T1}/self-evaluation/reviews`)
+      .set(as(dept))
+      .send({ outcome: 'accepted', opinion: '同意' })
+      .expect(200);
+    expect(accepted.body).toMatchObject({
+      status: 'accepted',
+      total: 99,
+      grade: '优',
+      reviewedBy: { id: 'liu' },
+    });
+  });
+
+  it('exports the 绩效自评表 as an .xlsx that reads back', async () => {
+    const res = await request(t.http)
+      .get(`/targets/${T1}/self-evaluation/xlsx`)
+      .set(as(dept))
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as Buffer);
+    const ws = wb.getWorksheet('绩效自评表')!;
+    expect(ws.getCell('A1').value).toBe(`汽车保险费（${T1}）绩效自评表`);
+    expect(ws.getRow(2).values).toEqual([
+      undefined,
+      '预算数（元）',
+      '4000.00',
+      '执行数（元）',
+      '3600.00',
+      '预算执行率（%）',
+      90,
+      '得分（满分10）',
+      9,
+    ]);
+    expect(ws.getRow(4).getCell(3).value).toBe('投保车辆数量');
+    expect(ws.getRow(13).values).toEqual([
+      undefined,
+      '总分',
+      99,
+      '等级',
+      '优',
+      '状态',
+      'accepted',
+      '审核意见',
+      '同意',
+    ]);
+  });
+});
