@@ -135,7 +135,7 @@ describe('year-end self-evaluation (绩效自评) through HTTP', () => {
       .expect(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(res.body as Buffer);
+    await wb.xlsx.load(res.body as never);
     const ws = wb.getWorksheet('绩效自评表')!;
     expect(ws.getCell('A1').value).toBe(`汽车保险费（${T1}）绩效自评表`);
     expect(ws.getRow(2).values).toEqual([
