@@ -15,6 +15,7 @@ import { ProjectionsController } from './projections/projections.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { AuditController } from './audit/audit.controller';
 import { SelfEvaluationController } from './evaluation/self-evaluation.controller';
+import { MonitoringRoundsController } from './evaluation/monitoring-rounds.controller';
 
 @Module({})
 export class AppModule {
@@ -41,6 +42,7 @@ export class AppModule {
         AlertsController,
         AuditController,
         SelfEvaluationController,
+        MonitoringRoundsController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

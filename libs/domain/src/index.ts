@@ -26,3 +26,4 @@ export * from './alert/monitoring-config';
 export * from './alert/alert-message';
 export * from './evaluation/self-evaluation.score';
 export * from './evaluation/self-evaluation.decide';
+export * from './evaluation/monitoring-report';

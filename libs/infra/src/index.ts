@@ -35,3 +35,4 @@ export * from './audit/audit.service';
 export * from './event-store/event-hash';
 export * from './evaluation/self-evaluation.handlers';
 export * from './evaluation/self-evaluation.xlsx';
+export * from './evaluation/monitoring-rounds.handlers';

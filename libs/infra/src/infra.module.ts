@@ -41,6 +41,13 @@ import {
   GetSelfEvaluationHandler,
   ReviewSelfEvaluationHandler,
 } from './evaluation/self-evaluation.handlers';
+import {
+  FileReportHandler,
+  MonitoringTableHandler,
+  OpenRoundHandler,
+  ReviewReportHandler,
+  RoundStatusHandler,
+} from './evaluation/monitoring-rounds.handlers';
 import { Clock, CLOCK, systemClock } from './shared/clock';
 
 export const REDIS = Symbol('REDIS');
@@ -71,6 +78,11 @@ const HANDLERS = [
   FileSelfEvaluationHandler,
   ReviewSelfEvaluationHandler,
   GetSelfEvaluationHandler,
+  OpenRoundHandler,
+  FileReportHandler,
+  ReviewReportHandler,
+  MonitoringTableHandler,
+  RoundStatusHandler,
 ];
 
 /** Every projection the worker keeps, in the order a catch-up advances them. */

@@ -105,9 +105,9 @@ export class AlertsQueryDto {
   unit?: string;
   @ApiPropertyOptional({ enum: ['yellow', 'red'] }) @IsOptional() @IsIn(['yellow', 'red']) level?:
     'yellow' | 'red';
-  @ApiPropertyOptional({ enum: ALERT_KINDS })
+  @ApiPropertyOptional({ enum: ['checkpoint', 'early', 'divergence'] })
   @IsOptional()
-  @IsIn(ALERT_KINDS as AlertKind[])
+  @IsIn(['checkpoint', 'early', 'divergence'])
   kind?: AlertKind;
 
   @ApiPropertyOptional()

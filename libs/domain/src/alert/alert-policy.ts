@@ -11,7 +11,9 @@ import {
 } from '../monitoring/execution';
 import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from '../performance-target/performance-target.decide';
 
-export type AlertKind = 'checkpoint' | 'early';
+/** checkpoint and early come from sweeps; divergence from a monitoring report (双监控). */
+export type AlertKind = 'checkpoint' | 'early' | 'divergence';
+/** The kinds of sweep. */
 export const ALERT_KINDS: readonly AlertKind[] = ['checkpoint', 'early'];
 export type AlertLevel = 'yellow' | 'red';
 

@@ -1,5 +1,6 @@
 import { sameJson } from '../shared/canonical-json';
 import { fileSelfEvaluation, reviewSelfEvaluation } from '../evaluation/self-evaluation.decide';
+import { fileReport, reviewReport } from '../evaluation/monitoring-report';
 import { Actor, assertNever, Decider, eventMetadata, Role } from '../shared/decider';
 import {
   assertBudgetCoversDisbursed,
@@ -301,6 +302,10 @@ export function decideTarget(command: TargetCommand, state: TargetState): Target
       return fileSelfEvaluation(command, state, state.selfEvaluation);
     case 'ReviewSelfEvaluation':
       return reviewSelfEvaluation(command, state, state.selfEvaluation);
+    case 'FileMonitoringReport':
+      return fileReport(command, state, state.reports[command.data.round.roundId]);
+    case 'ReviewMonitoringReport':
+      return reviewReport(command, state, state.reports[command.data.roundId]);
     default:
       return assertNever(command);
   }

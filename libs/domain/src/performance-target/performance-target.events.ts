@@ -4,6 +4,10 @@ import type {
   SelfEvaluationFiled,
   SelfEvaluationReviewed,
 } from '../evaluation/self-evaluation.decide';
+import type {
+  MonitoringReportFiled,
+  MonitoringReportReviewed,
+} from '../evaluation/monitoring-report';
 
 export type TargetStatus =
   'draft' | 'submitted' | 'department_approved' | 'approved' | 'returned' | 'rejected';
@@ -124,7 +128,9 @@ export type TargetEvent =
   | AdjustmentRequested
   | AdjustmentApproved
   | SelfEvaluationFiled
-  | SelfEvaluationReviewed;
+  | SelfEvaluationReviewed
+  | MonitoringReportFiled
+  | MonitoringReportReviewed;
 
 export function targetId(fiscalYear: number, unitCode: string, projectCode: string): string {
   return `${fiscalYear}-${unitCode}-${projectCode}`;

@@ -21,6 +21,7 @@ import {
 } from './target-content';
 import { Fen, fenOf } from '../shared/money';
 import { evolveSelfEvaluation, SelfEvaluationState } from '../evaluation/self-evaluation.decide';
+import { evolveReports, ReportState } from '../evaluation/monitoring-report';
 
 export interface ReviewRecord {
   readonly stage: ReviewStage;
@@ -90,6 +91,8 @@ export interface TargetState {
   /** Sum of disbursements less reversals, all dates. */
   readonly netDisbursed: Fen;
   readonly selfEvaluation: SelfEvaluationState | null;
+  /** Monitoring reports (绩效运行监控), by round. */
+  readonly reports: Readonly<Record<string, ReportState>>;
   /** Number of events folded: the stream version a client sends in If-Match. */
   readonly version: number;
   readonly updatedAt: string | null;
@@ -116,6 +119,7 @@ export function initialTargetState(): TargetState {
     disbursements: [],
     netDisbursed: 0n,
     selfEvaluation: null,
+    reports: {},
     version: 0,
     updatedAt: null,
   };
@@ -229,6 +233,9 @@ export function evolveTarget(state: TargetState, event: TargetEvent): TargetStat
     case 'SelfEvaluationFiled':
     case 'SelfEvaluationReviewed':
       return { ...s, selfEvaluation: evolveSelfEvaluation(state.selfEvaluation, event) };
+    case 'MonitoringReportFiled':
+    case 'MonitoringReportReviewed':
+      return { ...s, reports: evolveReports(state.reports, event) };
     default:
       return assertNever(event);
   }

@@ -3,6 +3,10 @@ import {
   AlertKind,
   alertsFor,
   assertSweepDate,
+  Checkpoint,
+  departmentOf,
+  roundPct,
+  TargetState,
   CommandMetadata,
   Recipient,
 } from '@bp/domain';
@@ -84,6 +88,37 @@ export class SweepService {
       escalated: escalated.alerts,
       deliveries: pending.length,
     };
+  }
+
+  /**
+   * A divergence alert (双监控): a monitoring report's indicator progress and the spending
+   * progress differ by more than the threshold. Same table, key, events and deliveries as sweeps.
+   */
+  async raiseDivergence(
+    s: TargetState,
+    asOf: string,
+    period: Checkpoint,
+    indicatorPct: number,
+    spendingPct: number,
+  ): Promise<number> {
+    const row = {
+      target_id: s.id,
+      unit_code: s.unitCode,
+      department_code: departmentOf(s.unitCode),
+      project_name: s.approved?.content.projectName ?? '',
+    } as MonitoredRow;
+    const alert: AlertCandidate = {
+      kind: 'divergence',
+      level: 'yellow',
+      period,
+      asOf,
+      lagPp: roundPct(indicatorPct - spendingPct),
+      plannedPct: indicatorPct,
+      actualPct: spendingPct,
+    };
+    const raised = await this.raise([{ row, alert }], this.metadata(`divergence-${randomUUID()}`));
+    await this.deliveries.enqueue(raised.deliveries);
+    return raised.alerts;
   }
 
   /** Dedup keys raised already: a rerun skips them before inserting (the unique key still decides). */

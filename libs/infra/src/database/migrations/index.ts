@@ -4,6 +4,7 @@ import { Units1764230000002 } from './1764230000002-units';
 import { IdempotencyAndExecution1764230000003 } from './1764230000003-idempotency-and-execution';
 import { Alerts1764230000004 } from './1764230000004-alerts';
 import { Audit1764230000005 } from './1764230000005-audit';
+import { MonitoringRounds1764230000006 } from './1764230000006-monitoring-rounds';
 
 /** Every migration, in order. Listed, not globbed, so the same list works from ts and js. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   IdempotencyAndExecution1764230000003,
   Alerts1764230000004,
   Audit1764230000005,
+  MonitoringRounds1764230000006,
 ];

@@ -1,0 +1,255 @@
+import { Actor, Command, DomainEvent, eventMetadata } from '../shared/decider';
+import { IllegalState, InvalidInput, Refused } from '../shared/errors';
+import { parseIndicatorTarget } from '../performance-target/indicator-target.parse';
+import { TargetState } from '../performance-target/performance-target.state';
+import { isBusinessDate } from '../monitoring/execution';
+import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from '../performance-target/performance-target.decide';
+
+/** A monitoring round (e.g. "2022年1-7月"): opened by the department or finance, with a deadline. */
+export interface MonitoringRound {
+  readonly roundId: string;
+  readonly fiscalYear: number;
+  readonly name: string;
+  readonly asOf: string;
+  readonly deadline: string;
+}
+
+export type MonitoringRoundOpened = DomainEvent<'MonitoringRoundOpened', MonitoringRound>;
+export const roundStreamId = (roundId: string) => `round-${roundId}`;
+
+/** Opens a round: a name, an as-of date within its fiscal year and a deadline not before it. */
+export function openRound(
+  cmd: Command<'OpenMonitoringRound', MonitoringRound>,
+): MonitoringRoundOpened[] {
+  const r = cmd.data;
+  if (
+    !Number.isInteger(r.fiscalYear) ||
+    r.fiscalYear < MIN_FISCAL_YEAR ||
+    r.fiscalYear > MAX_FISCAL_YEAR
+  ) {
+    throw new InvalidInput(
+      'INVALID_FISCAL_YEAR',
+      'fiscalYear is a year from 2000 to 2099',
+      'fiscalYear',
+    );
+  }
+  if (!r.name.trim() || r.name.length > 100)
+    throw new InvalidInput(
+      'INVALID_NAME',
+      'the round needs a name (at most 100 characters)',
+      'name',
+    );
+  if (!isBusinessDate(r.asOf) || !r.asOf.startsWith(`${r.fiscalYear}-`))
+    throw new InvalidInput('INVALID_AS_OF', 'asOf is a date of the fiscal year', 'asOf');
+  if (!isBusinessDate(r.deadline) || r.deadline < r.asOf)
+    throw new InvalidInput(
+      'INVALID_DEADLINE',
+      'the deadline is a date not before asOf',
+      'deadline',
+    );
+  return [
+    {
+      type: 'MonitoringRoundOpened',
+      data: { ...r, name: r.name.trim() },
+      metadata: eventMetadata(cmd),
+    },
+  ];
+}
+
+export const LIKELIHOODS = ['确定能', '有可能', '完全不可能'] as const;
+export const CAUSES = ['经费保障', '制度保障', '人员保障', '硬件条件保障', '其他'] as const;
+export const CORRECTIONS = [
+  '继续执行',
+  '调整预算和目标',
+  '暂缓拨款',
+  '停止拨款',
+  '取消项目',
+] as const;
+
+/** One indicator's line of a monitoring report (绩效运行监控表). */
+export interface ReportLine {
+  readonly index: number;
+  /** 完成值: a number for a number target, 是/否 for a yes/no one, text otherwise. */
+  readonly completed: number | boolean | string;
+  /** 全年预计完成情况. */
+  readonly expected: number | boolean | string;
+  readonly likelihood: (typeof LIKELIHOODS)[number];
+  readonly causes?: readonly (typeof CAUSES)[number][];
+  readonly causeText?: string;
+  readonly correction?: (typeof CORRECTIONS)[number];
+}
+
+export type MonitoringReportFiled = DomainEvent<
+  'MonitoringReportFiled',
+  { readonly targetId: string; readonly roundId: string; readonly lines: readonly ReportLine[] }
+>;
+export type MonitoringReportReviewed = DomainEvent<
+  'MonitoringReportReviewed',
+  {
+    readonly targetId: string;
+    readonly roundId: string;
+    readonly outcome: 'accepted' | 'returned';
+    readonly opinion: string;
+  }
+>;
+
+export interface ReportState {
+  readonly roundId: string;
+  readonly status: 'filed' | 'accepted' | 'returned';
+  readonly lines: readonly ReportLine[];
+  readonly filedBy: Actor;
+  readonly filedAt: string;
+  readonly opinion: string;
+}
+
+function assertKind(line: ReportLine, target: string, at: string): void {
+  const kind = parseIndicatorTarget(target).kind;
+  for (const [field, v] of [
+    ['completed', line.completed],
+    ['expected', line.expected],
+  ] as const) {
+    const ok =
+      kind === 'quantitative'
+        ? typeof v === 'number' && Number.isFinite(v)
+        : kind === 'boolean'
+          ? typeof v === 'boolean'
+          : typeof v === 'string' && v.trim() !== '' && v.length <= 500;
+    if (!ok)
+      throw new InvalidInput(
+        'WRONG_KIND_OF_VALUE',
+        `${at}.${field} must be ${kind === 'quantitative' ? 'a number' : kind === 'boolean' ? 'true or false' : 'text'} for the target '${target}'`,
+        `${at}.${field}`,
+      );
+  }
+}
+
+/** A report needs every indicator once, values of the right kind, and causes and a correction where behind. */
+export function fileReport(
+  cmd: Command<
+    'FileMonitoringReport',
+    { targetId: string; round: MonitoringRound; today: string; lines: readonly ReportLine[] }
+  >,
+  s: TargetState,
+  current: ReportState | undefined,
+): MonitoringReportFiled[] {
+  const { round, today, lines } = cmd.data;
+  if (s.status !== 'approved' || !s.approved)
+    throw new IllegalState(
+      'TARGET_NOT_APPROVED',
+      `only an approved target is monitored; it is ${s.status}`,
+      s.status,
+    );
+  if (round.fiscalYear !== s.fiscalYear)
+    throw new InvalidInput(
+      'WRONG_ROUND',
+      `round ${round.name} is of ${round.fiscalYear}, the target of ${s.fiscalYear}`,
+      'roundId',
+    );
+  if (today > round.deadline)
+    throw new IllegalState(
+      'ROUND_CLOSED',
+      `round ${round.name} closed on ${round.deadline}`,
+      s.status,
+      { deadline: round.deadline },
+    );
+  if (current && current.status !== 'returned')
+    throw new IllegalState('REPORT_NOT_EDITABLE', `the report is ${current.status}`, s.status, {
+      report: current.status,
+    });
+  const indicators = s.approved.content.indicators;
+  if (
+    lines.length !== indicators.length ||
+    new Set(lines.map((l) => l.index)).size !== indicators.length ||
+    lines.some((l) => !indicators[l.index])
+  ) {
+    throw new InvalidInput(
+      'LINES_INCOMPLETE',
+      `report every one of the ${indicators.length} indicators once, by index`,
+      'lines',
+    );
+  }
+  lines.forEach((l, i) => assertKind(l, indicators[l.index].target, `lines.${i}`));
+  const behind = lines
+    .filter((l) => l.likelihood !== '确定能' && (!l.causes?.length || !l.correction))
+    .map((l) => indicators[l.index].name);
+  if (behind.length > 0)
+    throw new Refused(
+      'CAUSES_REQUIRED',
+      'where a target may be missed, give the causes (偏差原因) and the correction (纠偏措施)',
+      { indicators: behind },
+    );
+  return [
+    {
+      type: 'MonitoringReportFiled',
+      data: { targetId: s.id, roundId: round.roundId, lines },
+      metadata: eventMetadata(cmd),
+    },
+  ];
+}
+
+export function reviewReport(
+  cmd: Command<
+    'ReviewMonitoringReport',
+    { targetId: string; roundId: string; outcome: 'accepted' | 'returned'; opinion: string }
+  >,
+  s: TargetState,
+  current: ReportState | undefined,
+): MonitoringReportReviewed[] {
+  if (!current || current.status !== 'filed')
+    throw new IllegalState('REPORT_NOT_FILED', 'no report of this round awaits review', s.status);
+  if (cmd.metadata.actor.role !== 'department_reviewer')
+    throw new IllegalState(
+      'WRONG_REVIEW_STAGE',
+      'the department reviews monitoring reports',
+      s.status,
+    );
+  if (cmd.data.outcome === 'returned' && !cmd.data.opinion.trim())
+    throw new InvalidInput('OPINION_REQUIRED', 'say why it is returned', 'opinion');
+  return [
+    {
+      type: 'MonitoringReportReviewed',
+      data: { ...cmd.data, opinion: cmd.data.opinion.trim() },
+      metadata: eventMetadata(cmd),
+    },
+  ];
+}
+
+export function evolveReports(
+  reports: Readonly<Record<string, ReportState>>,
+  e: MonitoringReportFiled | MonitoringReportReviewed,
+): Record<string, ReportState> {
+  const id = e.data.roundId;
+  if (e.type === 'MonitoringReportFiled') {
+    return {
+      ...reports,
+      [id]: {
+        roundId: id,
+        status: 'filed',
+        lines: e.data.lines,
+        filedBy: e.metadata.actor,
+        filedAt: e.metadata.at,
+        opinion: '',
+      },
+    };
+  }
+  const r = reports[id];
+  return r
+    ? { ...reports, [id]: { ...r, status: e.data.outcome, opinion: e.data.opinion } }
+    : { ...reports };
+}
+
+/**
+ * Indicator progress of a report: the mean share achieved of the number targets (completed ÷
+ * target, capped at 100 %; for "less is better" targets, met counts 100 %), or null without any.
+ */
+export function indicatorProgressPct(s: TargetState, lines: readonly ReportLine[]): number | null {
+  const indicators = s.approved?.content.indicators ?? [];
+  const shares = lines.flatMap((l) => {
+    const t = parseIndicatorTarget(indicators[l.index]?.target ?? '');
+    if (t.kind !== 'quantitative' || typeof l.completed !== 'number') return [];
+    if (t.direction === 'negative')
+      return [l.completed <= t.value ? 100 : Math.min(100, (t.value / l.completed) * 100)];
+    return [t.value === 0 ? 100 : Math.min(100, (l.completed / t.value) * 100)];
+  });
+  return shares.length === 0 ? null : shares.reduce((a, b) => a + b, 0) / shares.length;
+}

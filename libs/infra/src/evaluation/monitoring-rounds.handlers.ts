@@ -1,0 +1,320 @@
+import {
+  Command,
+  CommandHandler,
+  ICommandHandler,
+  IQueryHandler,
+  Query,
+  QueryHandler,
+} from '@nestjs/cqrs';
+import {
+  actingRole,
+  Forbidden,
+  formatYuan,
+  indicatorProgressPct,
+  MonitoringRound,
+  NotFound,
+  openRound,
+  PERIOD_CHECKPOINT,
+  periodOf,
+  ReportLine,
+  roundPct,
+  roundStreamId,
+  TargetState,
+  actualPct,
+  timePct,
+} from '@bp/domain';
+import { randomUUID } from 'crypto';
+import { Database } from '../database/sql';
+import { PostgresEventStore } from '../event-store/event-store';
+import { monitoringConfigOf } from '../alerts/monitoring-config';
+import { SweepService } from '../alerts/sweep.service';
+import { todayInShanghai } from '../monitoring/business-date';
+import { Caller, TargetStore } from '../performance-target/target-store';
+import { Clock, CLOCK } from '../shared/clock';
+import { Inject } from '@nestjs/common';
+import { runStreamCommand } from '../shared/stream-command';
+
+export class OpenRoundCommand extends Command<{ round: MonitoringRound; position: bigint }> {
+  constructor(
+    readonly caller: Caller,
+    readonly input: Omit<MonitoringRound, 'roundId'>,
+  ) {
+    super();
+  }
+}
+
+/** The department or finance opens a round; units report in it until its deadline. */
+@CommandHandler(OpenRoundCommand)
+export class OpenRoundHandler implements ICommandHandler<OpenRoundCommand> {
+  constructor(
+    private readonly db: Database,
+    private readonly store: PostgresEventStore,
+    private readonly targets: TargetStore,
+  ) {}
+
+  async execute({ caller, input }: OpenRoundCommand) {
+    const role = actingRole(caller.principal, ['department_reviewer', 'finance_reviewer', 'admin']);
+    if (!role)
+      throw new Forbidden('ROLE_FORBIDDEN', 'the department or finance opens monitoring rounds');
+    const round = { ...input, roundId: randomUUID() };
+    const metadata = this.targets.metadata(caller, role);
+    const r = await runStreamCommand(this.db, this.store, {
+      streamId: roundStreamId(round.roundId),
+      fold: () => null,
+      decide: () => openRound({ type: 'OpenMonitoringRound', data: round, metadata }),
+      project: async (sql, events) => {
+        for (const e of events) {
+          await sql.query(
+            `INSERT INTO monitoring_rounds (round_id, fiscal_year, name, as_of, deadline, opened_by, opened_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+            [
+              e.data.roundId,
+              e.data.fiscalYear,
+              e.data.name,
+              e.data.asOf,
+              e.data.deadline,
+              JSON.stringify({ id: metadata.actor.id, name: metadata.actor.name }),
+              e.metadata.at,
+            ],
+          );
+        }
+      },
+    });
+    return { round: r.events[0].data, position: r.position };
+  }
+}
+
+export async function loadRound(db: Database, roundId: string): Promise<MonitoringRound> {
+  const { rows } = await db.query<{
+    round_id: string;
+    fiscal_year: number;
+    name: string;
+    as_of: string;
+    deadline: string;
+  }>(
+    `SELECT round_id, fiscal_year, name, to_char(as_of, 'YYYY-MM-DD') AS as_of, to_char(deadline, 'YYYY-MM-DD') AS deadline FROM monitoring_rounds WHERE round_id = $1`,
+    [roundId],
+  );
+  const r = rows[0];
+  if (!r) throw new NotFound('ROUND_NOT_FOUND', `no monitoring round ${roundId}`, { roundId });
+  return {
+    roundId: r.round_id,
+    fiscalYear: r.fiscal_year,
+    name: r.name,
+    asOf: r.as_of,
+    deadline: r.deadline,
+  };
+}
+
+/** Net disbursed by a date, from the target's own events. */
+function disbursedBy(s: TargetState, date: string): bigint {
+  return s.disbursements
+    .filter((d) => d.date <= date)
+    .reduce((sum, d) => sum + d.amount - d.reversed, 0n);
+}
+
+/** The 执行监控表 of a target in a round: the money side beside each indicator's target and completion. */
+export function monitoringTableView(s: TargetState, round: MonitoringRound) {
+  const budget = s.approved?.content.budget.total ?? 0n;
+  const disbursed = disbursedBy(s, round.asOf);
+  const spending = actualPct(disbursed, budget);
+  const elapsed = timePct(round.asOf);
+  const expected =
+    elapsed > 0 ? (disbursed * 10000n) / BigInt(Math.max(1, Math.round(elapsed * 100))) : 0n;
+  const report = s.reports[round.roundId];
+  const progress = report ? indicatorProgressPct(s, report.lines) : null;
+  return {
+    targetId: s.id,
+    projectName: s.approved?.content.projectName ?? '',
+    round: { roundId: round.roundId, name: round.name, asOf: round.asOf },
+    budget: formatYuan(budget),
+    disbursed: formatYuan(disbursed),
+    executionRatePct: roundPct(spending),
+    expectedFullYear: formatYuan(expected > budget ? budget : expected),
+    report: report
+      ? {
+          status: report.status,
+          filedBy: { id: report.filedBy.id, name: report.filedBy.name },
+          opinion: report.opinion,
+        }
+      : null,
+    indicatorProgressPct: progress === null ? null : roundPct(progress),
+    divergencePp: progress === null ? null : roundPct(progress - spending),
+    indicators: (s.approved?.content.indicators ?? []).map((ind, index) => {
+      const line = report?.lines.find((l) => l.index === index);
+      return {
+        index,
+        level1: ind.level1,
+        level2: ind.level2,
+        name: ind.name,
+        target: ind.target,
+        completed: line?.completed ?? null,
+        expected: line?.expected ?? null,
+        likelihood: line?.likelihood ?? null,
+        causes: line?.causes ?? [],
+        causeText: line?.causeText ?? null,
+        correction: line?.correction ?? null,
+      };
+    }),
+  };
+}
+
+export type MonitoringTableView = ReturnType<typeof monitoringTableView>;
+
+export class FileReportCommand extends Command<{
+  table: MonitoringTableView;
+  position: bigint;
+  divergence: boolean;
+}> {
+  constructor(
+    readonly caller: Caller,
+    readonly targetId: string,
+    readonly roundId: string,
+    readonly lines: ReportLine[],
+  ) {
+    super();
+  }
+}
+
+/**
+ * A unit files its monitoring report in a round; when indicator and spending progress differ
+ * by more than the threshold (the yellow one of the year, 10 pp by default), a divergence alert.
+ */
+@CommandHandler(FileReportCommand)
+export class FileReportHandler implements ICommandHandler<FileReportCommand> {
+  constructor(
+    private readonly db: Database,
+    private readonly targets: TargetStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly sweeps: SweepService,
+  ) {}
+
+  async execute({ caller, targetId, roundId, lines }: FileReportCommand) {
+    const role = actingRole(caller.principal, ['preparer', 'unit_head', 'admin']);
+    if (!role) throw new Forbidden('ROLE_FORBIDDEN', 'the unit files its monitoring reports');
+    const round = await loadRound(this.db, roundId);
+    const metadata = this.targets.metadata(caller, role);
+    const today = todayInShanghai(this.clock);
+    const o = await this.targets.run(targetId, caller, () => ({
+      type: 'FileMonitoringReport',
+      data: { targetId, round, today, lines },
+      metadata,
+    }));
+    const table = monitoringTableView(o.state, round);
+    const threshold = (await monitoringConfigOf(this.db, round.fiscalYear)).yellowPp;
+    const divergence = table.divergencePp !== null && Math.abs(table.divergencePp) > threshold;
+    if (divergence) {
+      await this.sweeps.raiseDivergence(
+        o.state,
+        round.asOf,
+        PERIOD_CHECKPOINT[periodOf(round.asOf)],
+        table.indicatorProgressPct as number,
+        table.executionRatePct,
+      );
+    }
+    return { table, position: o.position, divergence };
+  }
+}
+
+export class ReviewReportCommand extends Command<{ table: MonitoringTableView; position: bigint }> {
+  constructor(
+    readonly caller: Caller,
+    readonly targetId: string,
+    readonly roundId: string,
+    readonly outcome: 'accepted' | 'returned',
+    readonly opinion: string,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ReviewReportCommand)
+export class ReviewReportHandler implements ICommandHandler<ReviewReportCommand> {
+  constructor(
+    private readonly db: Database,
+    private readonly targets: TargetStore,
+  ) {}
+
+  async execute(c: ReviewReportCommand) {
+    if (!c.caller.principal.roles.includes('department_reviewer'))
+      throw new Forbidden('ROLE_FORBIDDEN', 'the department reviews monitoring reports');
+    const round = await loadRound(this.db, c.roundId);
+    const metadata = this.targets.metadata(c.caller, 'department_reviewer');
+    const data = {
+      targetId: c.targetId,
+      roundId: c.roundId,
+      outcome: c.outcome,
+      opinion: c.opinion,
+    };
+    const o = await this.targets.run(c.targetId, c.caller, () => ({
+      type: 'ReviewMonitoringReport',
+      data,
+      metadata,
+    }));
+    return { table: monitoringTableView(o.state, round), position: o.position };
+  }
+}
+
+export class MonitoringTableQuery extends Query<MonitoringTableView> {
+  constructor(
+    readonly caller: Caller,
+    readonly targetId: string,
+    readonly roundId: string,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(MonitoringTableQuery)
+export class MonitoringTableHandler implements IQueryHandler<MonitoringTableQuery> {
+  constructor(
+    private readonly db: Database,
+    private readonly targets: TargetStore,
+  ) {}
+
+  async execute({ caller, targetId, roundId }: MonitoringTableQuery) {
+    const round = await loadRound(this.db, roundId);
+    return monitoringTableView((await this.targets.load(targetId, caller.scope)).state, round);
+  }
+}
+
+export class RoundStatusQuery extends Query<unknown> {
+  constructor(
+    readonly caller: Caller,
+    readonly roundId: string,
+  ) {
+    super();
+  }
+}
+
+/** A round with how many approved targets of its year (in the caller's scope) have reported. */
+@QueryHandler(RoundStatusQuery)
+export class RoundStatusHandler implements IQueryHandler<RoundStatusQuery> {
+  constructor(private readonly db: Database) {}
+
+  async execute({ caller, roundId }: RoundStatusQuery) {
+    const round = await loadRound(this.db, roundId);
+    const s = caller.scope;
+    const { rows } = await this.db.query<{ status: string | null; n: string }>(
+      `SELECT r.status, count(*)::text AS n
+         FROM target_list t
+         LEFT JOIN LATERAL (
+           SELECT CASE e.type WHEN 'MonitoringReportFiled' THEN 'filed' ELSE e.data->>'outcome' END AS status
+             FROM events e WHERE e.target_id = t.id AND e.type IN ('MonitoringReportFiled', 'MonitoringReportReviewed') AND e.data->>'roundId' = $2
+            ORDER BY e.global_position DESC LIMIT 1) r ON true
+        WHERE t.fiscal_year = $1 AND t.status = 'approved'
+          AND ($3::boolean OR t.unit_code = ANY($4::text[]) OR t.department_code = ANY($5::text[]))
+        GROUP BY r.status`,
+      [round.fiscalYear, roundId, s.all, s.units, s.departments],
+    );
+    const count = (k: string | null) => Number(rows.find((r) => r.status === k)?.n ?? 0);
+    const targets = rows.reduce((sum, r) => sum + Number(r.n), 0);
+    return {
+      ...round,
+      targets,
+      reported: targets - count(null),
+      filed: count('filed'),
+      accepted: count('accepted'),
+      returned: count('returned'),
+    };
+  }
+}
