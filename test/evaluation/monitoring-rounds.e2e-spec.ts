@@ -1,3 +1,5 @@
+import ExcelJS from 'exceljs';
+import { ProjectionRunner, SweepService } from '@bp/infra';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app-factory';
 import { approve, importSeed } from '../support/workflow';
@@ -162,5 +164,52 @@ describe('indicator monitoring rounds (绩效运行监控) through HTTP', () => 
       disbursed: '40000.00',
     });
     expect(table.indicators).toHaveLength(indicators.length);
+  });
+
+  it('exports the monitoring table as .xlsx that reads back', async () => {
+    const res = await request(t.http)
+      .get(`/targets/${T2}/monitoring-table/xlsx`)
+      .query({ roundId: round.roundId })
+      .set(as(dept))
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as never);
+    const ws = wb.getWorksheet('执行监控表')!;
+    expect(String(ws.getCell('A1').value)).toContain('2022年1-7月');
+    expect(ws.getRow(2).getCell(2).value).toBe('205900.00');
+    expect(ws.rowCount).toBe(3 + indicators.length);
+  });
+
+  it("reminds the units that have not reported two days before a round's deadline, once", async () => {
+    const due = (
+      await request(t.http)
+        .post('/monitoring/rounds')
+        .set(as(dept))
+        .send({ fiscalYear: 2022, name: '2022年1-8月', asOf: '2022-08-10', deadline: '2022-08-15' })
+        .expect(201)
+    ).body;
+    await t.app.get(ProjectionRunner).catchUpAll(); // no worker in this suite
+    const sweeps = t.app.get(SweepService);
+    expect((await sweeps.sweep('early', '2022-08-12')).reminded).toBe(0); // three days before
+    expect((await sweeps.sweep('early', '2022-08-13')).reminded).toBe(2); // T2 and T10 have not reported in it
+    expect((await sweeps.sweep('early', '2022-08-14')).reminded).toBe(0);
+    const admin = t.token({ sub: 'admin1', roles: ['admin'] });
+    const reminders = (
+      await request(t.http).get('/alerts').query({ kind: 'reminder' }).set(as(admin)).expect(200)
+    ).body.items;
+    expect(
+      reminders.map((a: { targetId: string; period: string }) => [a.targetId, a.period]).sort(),
+    ).toEqual(
+      [
+        [T10, due.roundId],
+        [T2, due.roundId],
+      ].sort(),
+    );
   });
 });

@@ -105,9 +105,9 @@ export class AlertsQueryDto {
   unit?: string;
   @ApiPropertyOptional({ enum: ['yellow', 'red'] }) @IsOptional() @IsIn(['yellow', 'red']) level?:
     'yellow' | 'red';
-  @ApiPropertyOptional({ enum: ['checkpoint', 'early', 'divergence'] })
+  @ApiPropertyOptional({ enum: ['checkpoint', 'early', 'divergence', 'reminder'] })
   @IsOptional()
-  @IsIn(['checkpoint', 'early', 'divergence'])
+  @IsIn(['checkpoint', 'early', 'divergence', 'reminder'])
   kind?: AlertKind;
 
   @ApiPropertyOptional()

@@ -20,6 +20,7 @@ import {
   Caller,
   FileReportCommand,
   MonitoringTableQuery,
+  monitoringTableWorkbook,
   OpenRoundCommand,
   ReviewReportCommand,
   RoundStatusQuery,
@@ -166,6 +167,25 @@ export class MonitoringRoundsController {
         ),
       )
     ).table;
+  }
+
+  @Get('targets/:id/monitoring-table/xlsx')
+  @ApiOkResponse({ description: 'the 执行监控表 as .xlsx' })
+  async tableXlsx(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Query('roundId') roundId: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const view = await this.queries.execute(
+      new MonitoringTableQuery(caller, checkId(id), uuid(roundId ?? '', 'roundId')),
+    );
+    res.setHeader(
+      'Content-Type',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    res.setHeader('Content-Disposition', `attachment; filename="monitoring-${view.targetId}.xlsx"`);
+    res.send(await monitoringTableWorkbook(view));
   }
 
   @Get('targets/:id/monitoring-table')

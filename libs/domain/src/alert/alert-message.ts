@@ -28,7 +28,9 @@ export function alertMessage(a: AlertFacts): { title: string; text: string } {
       ? `${CHECKPOINT[a.period]}检查点执行未达计划`
       : a.kind === 'divergence'
         ? `绩效指标进度与预算支出进度偏离（截至${a.asOf}）`
-        : `预算执行进度滞后（截至${a.asOf}）`;
+        : a.kind === 'reminder'
+          ? `绩效运行监控报告即将截止，尚未填报（${a.asOf}）`
+          : `预算执行进度滞后（截至${a.asOf}）`;
   const title = `【${LEVEL[a.level]}】${a.projectName}：${what}${a.escalation ? '（逾期未确认，报主管部门）' : ''}`;
   const text = [
     `### ${title}`,

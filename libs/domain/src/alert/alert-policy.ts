@@ -11,8 +11,8 @@ import {
 } from '../monitoring/execution';
 import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from '../performance-target/performance-target.decide';
 
-/** checkpoint and early come from sweeps; divergence from a monitoring report (双监控). */
-export type AlertKind = 'checkpoint' | 'early' | 'divergence';
+/** checkpoint and early come from sweeps; divergence from a monitoring report (双监控); reminder: a report is due. */
+export type AlertKind = 'checkpoint' | 'early' | 'divergence' | 'reminder';
 /** The kinds of sweep. */
 export const ALERT_KINDS: readonly AlertKind[] = ['checkpoint', 'early'];
 export type AlertLevel = 'yellow' | 'red';
@@ -21,8 +21,8 @@ export type AlertLevel = 'yellow' | 'red';
 export interface AlertCandidate {
   readonly kind: AlertKind;
   readonly level: AlertLevel;
-  /** The checkpoint the as-of date leads to: the period's name. */
-  readonly period: Checkpoint;
+  /** The checkpoint the as-of date leads to (the period's name); for a reminder, the round's id. */
+  readonly period: Checkpoint | string;
   readonly asOf: BusinessDate;
   readonly lagPp: number;
   readonly plannedPct: number;

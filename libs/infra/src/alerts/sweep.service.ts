@@ -23,6 +23,8 @@ export interface SweepResult {
   readonly asOf: string;
   readonly evaluated: number;
   readonly raised: number;
+  /** Reminders of monitoring reports due within two days. */
+  readonly reminded: number;
   readonly escalated: number;
   readonly deliveries: number;
 }
@@ -78,6 +80,11 @@ export class SweepService {
     const metadata = this.metadata(requestId);
     const raised = await this.raise(candidates, metadata);
     const escalated = await this.escalate(asOf, config.escalationDays, metadata);
+    const reminded =
+      kind === 'early'
+        ? await this.raise(await this.dueReports(asOf), metadata)
+        : { alerts: 0, deliveries: [] };
+    raised.deliveries.push(...reminded.deliveries);
     const pending = [...raised.deliveries, ...escalated.deliveries];
     await this.deliveries.enqueue(pending);
     return {
@@ -85,6 +92,7 @@ export class SweepService {
       asOf,
       evaluated: rows.length,
       raised: raised.alerts,
+      reminded: reminded.alerts,
       escalated: escalated.alerts,
       deliveries: pending.length,
     };
@@ -119,6 +127,33 @@ export class SweepService {
     const raised = await this.raise([{ row, alert }], this.metadata(`divergence-${randomUUID()}`));
     await this.deliveries.enqueue(raised.deliveries);
     return raised.alerts;
+  }
+
+  /**
+   * Reminders: approved targets with no report in a round whose deadline is at most two days
+   * away. The round's id is the alert's period, so each target is reminded once per round.
+   */
+  private async dueReports(asOf: string): Promise<{ row: MonitoredRow; alert: AlertCandidate }[]> {
+    const { rows } = await this.db.query<MonitoredRow & { round_id: string }>(
+      `SELECT t.target_id, t.unit_code, t.department_code, t.project_name, r.round_id::text AS round_id
+         FROM monitoring_rounds r JOIN exec_targets t ON t.fiscal_year = r.fiscal_year AND t.budget IS NOT NULL
+        WHERE r.deadline BETWEEN $1::date AND $1::date + 2
+          AND NOT EXISTS (SELECT 1 FROM events e WHERE e.target_id = t.target_id AND e.type = 'MonitoringReportFiled'
+                            AND e.data->>'roundId' = r.round_id::text)`,
+      [asOf],
+    );
+    return rows.map((row) => ({
+      row,
+      alert: {
+        kind: 'reminder',
+        level: 'yellow',
+        period: row.round_id,
+        asOf,
+        lagPp: 0,
+        plannedPct: 0,
+        actualPct: 0,
+      },
+    }));
   }
 
   /** Dedup keys raised already: a rerun skips them before inserting (the unique key still decides). */
