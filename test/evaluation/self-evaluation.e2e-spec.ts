@@ -162,4 +162,32 @@ describe('year-end self-evaluation (绩效自评) through HTTP', () => {
       '同意',
     ]);
   });
+
+  it('takes the weights of the fiscal year, kept with the evaluation they scored', async () => {
+    const admin = t.token({ sub: 'admin1', roles: ['admin'] });
+    const config = { yellowPp: 10, redPp: 20, tolerancePp: 0, escalationDays: 3 };
+    const bad = await request(t.http)
+      .put('/config/monitoring/2022')
+      .set(as(admin))
+      .send({
+        ...config,
+        scoreWeights: { execution: 20, groups: { 产出指标: 50, 效益指标: 30, 满意度指标: 10 } },
+      });
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'WEIGHTS_DO_NOT_ADD_UP']);
+    const weights = { execution: 20, groups: { 产出指标: 40, 效益指标: 30, 满意度指标: 10 } };
+    await request(t.http)
+      .put('/config/monitoring/2022')
+      .set(as(admin))
+      .send({ ...config, scoreWeights: weights })
+      .expect(200);
+    expect(
+      (await request(t.http).get('/config/monitoring/2022').set(as(admin)).expect(200)).body
+        .scoreWeights,
+    ).toEqual(weights);
+    // the accepted evaluation keeps the weights it was filed with: still 99
+    expect(
+      (await request(t.http).get(`/targets/${T1}/self-evaluation`).set(as(dept)).expect(200)).body
+        .total,
+    ).toBe(99);
+  });
 });

@@ -7,6 +7,7 @@ import { runImport } from './commands/import.command';
 import { runRebuild } from './commands/rebuild.command';
 import { runDemo } from './commands/demo.command';
 import { runSweep } from './commands/sweep.command';
+import { runEvaluation } from './commands/evaluation.command';
 import { USAGE, UsageError } from './usage';
 
 async function runMigrate(): Promise<void> {
@@ -54,6 +55,8 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'rebuild') return runRebuild(rest);
   if (command === 'demo') return runDemo();
   if (command === 'sweep') return runSweep(rest);
+  if (['round', 'report', 'monitoring-table', 'self-evaluation'].includes(command))
+    return runEvaluation(command, rest);
   throw new UsageError(command ? `unknown command ${command}` : 'no command given');
 }
 

@@ -10,4 +10,11 @@ export const USAGE = `usage: npm run -s cli -- <command>
   rebuild <projection>                      rebuild a projection now (execution, review-queue), with a progress bar
   demo                                      the seed imported, targets approved, a year of disbursements, demo users
   sweep --as-of <YYYY-MM-DD> --kind checkpoint|early
-                                            run a monitoring sweep now and wait for it`;
+                                            run a monitoring sweep now and wait for it
+  round open --year <YYYY> --name <name> --as-of <date> --deadline <date>
+  round status <roundId>                    a monitoring round and how many targets reported
+  report <targetId> --round <roundId> --lines <lines.json>
+                                            file a monitoring report (as an admin)
+  monitoring-table <targetId> --round <roundId> [--xlsx <out.xlsx>]
+  self-evaluation <targetId> [--entries <entries.json>] [--xlsx <out.xlsx>]
+                                            file (with --entries) and show or export a self-evaluation`;

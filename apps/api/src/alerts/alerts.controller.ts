@@ -12,7 +12,13 @@ import {
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { assertFiscalYear, assertSweepDate, InvalidInput } from '@bp/domain';
+import {
+  assertFiscalYear,
+  assertSweepDate,
+  DEFAULT_SCORE_WEIGHTS,
+  InvalidInput,
+  ScoreWeights,
+} from '@bp/domain';
 import {
   AcknowledgeAlertCommand,
   Caller,
@@ -36,6 +42,28 @@ const year = (text: string) => {
   assertFiscalYear(y);
   return y;
 };
+
+/** The weights as sent, checked for shape (the domain checks they add up), or the defaults. */
+function weightsOf(w: unknown): ScoreWeights {
+  if (w === undefined) return DEFAULT_SCORE_WEIGHTS;
+  const x = w as { execution?: unknown; groups?: unknown };
+  const groups =
+    x.groups && typeof x.groups === 'object'
+      ? Object.entries(x.groups as Record<string, unknown>)
+      : null;
+  if (
+    typeof x.execution !== 'number' ||
+    !groups ||
+    groups.some(([k, v]) => typeof v !== 'number' || k.length > 20)
+  ) {
+    throw new InvalidInput(
+      'INVALID_WEIGHTS',
+      'scoreWeights is {execution: number, groups: {一级指标: number}}',
+      'scoreWeights',
+    );
+  }
+  return { execution: x.execution, groups: Object.fromEntries(groups) as Record<string, number> };
+}
 
 @ApiTags('alerts')
 @ApiBearerAuth()
@@ -107,7 +135,11 @@ export class AlertsController {
   ) {
     return (
       await this.commands.execute(
-        new SetMonitoringConfigCommand(caller, { fiscalYear: year(fiscalYear), ...dto }),
+        new SetMonitoringConfigCommand(caller, {
+          fiscalYear: year(fiscalYear),
+          ...dto,
+          scoreWeights: weightsOf(dto.scoreWeights),
+        }),
       )
     ).config;
   }

@@ -7,6 +7,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -85,6 +86,15 @@ export class MonitoringConfigDto {
   @Min(1)
   @Max(60)
   escalationDays!: number;
+
+  @ApiPropertyOptional({
+    description:
+      'self-evaluation points: {execution, groups: {产出指标, 效益指标, 满意度指标}} adding up to 100; default 10/50/30/10',
+    example: { execution: 10, groups: { 产出指标: 50, 效益指标: 30, 满意度指标: 10 } },
+  })
+  @IsOptional()
+  @IsObject()
+  scoreWeights?: { execution: number; groups: Record<string, number> };
 }
 
 export class SweepDto {

@@ -2,17 +2,21 @@ import { sameJson } from '../shared/canonical-json';
 import { Command, DomainEvent, eventMetadata } from '../shared/decider';
 import { InvalidInput } from '../shared/errors';
 import { DEFAULT_THRESHOLDS, Thresholds } from '../monitoring/execution';
+import { DEFAULT_SCORE_WEIGHTS, ScoreWeights } from '../evaluation/self-evaluation.score';
 
 /** Monitoring settings of one fiscal year: thresholds in pp and days before a red alert escalates. */
 export interface MonitoringConfig extends Thresholds {
   readonly fiscalYear: number;
   readonly escalationDays: number;
+  /** Points of the self-evaluation's parts (预算执行率 and each 一级指标); they add up to 100. */
+  readonly scoreWeights: ScoreWeights;
 }
 
 export const defaultMonitoringConfig = (fiscalYear: number): MonitoringConfig => ({
   fiscalYear,
   ...DEFAULT_THRESHOLDS,
   escalationDays: 3,
+  scoreWeights: DEFAULT_SCORE_WEIGHTS,
 });
 
 export type MonitoringConfigSet = DomainEvent<'MonitoringConfigSet', MonitoringConfig>;
@@ -49,6 +53,18 @@ export function decideMonitoringConfig(
       'INVALID_ESCALATION_DAYS',
       'escalationDays is a whole number from 1 to 60',
       'escalationDays',
+    );
+  }
+  const w = c.scoreWeights;
+  const parts = [w.execution, ...Object.values(w.groups)];
+  if (
+    parts.some((x) => !Number.isFinite(x) || x < 0) ||
+    Math.abs(parts.reduce((a, b) => a + b, 0) - 100) > 1e-9
+  ) {
+    throw new InvalidInput(
+      'WEIGHTS_DO_NOT_ADD_UP',
+      "the execution points and the groups' points add up to 100",
+      'scoreWeights',
     );
   }
   if (current && sameJson(current, c)) return [];

@@ -2,9 +2,11 @@ import { Actor, Command, DomainEvent, eventMetadata } from '../shared/decider';
 import { IllegalState, InvalidInput, Refused } from '../shared/errors';
 import { TargetState } from '../performance-target/performance-target.state';
 import {
+  DEFAULT_SCORE_WEIGHTS,
   IndicatorActual,
   IndicatorInput,
   scoreSelfEvaluation,
+  ScoreWeights,
   SelfEvaluationScore,
 } from './self-evaluation.score';
 
@@ -18,7 +20,12 @@ export interface EvaluationEntry {
 
 export type FileSelfEvaluation = Command<
   'FileSelfEvaluation',
-  { readonly targetId: string; readonly entries: readonly EvaluationEntry[] }
+  {
+    readonly targetId: string;
+    readonly entries: readonly EvaluationEntry[];
+    /** The fiscal year's weights (the infrastructure reads the year's configuration). */
+    readonly weights?: ScoreWeights;
+  }
 >;
 export type ReviewSelfEvaluation = Command<
   'ReviewSelfEvaluation',
@@ -42,6 +49,8 @@ export type SelfEvaluationFiled = DomainEvent<
   {
     readonly targetId: string;
     readonly entries: readonly EvaluationEntry[];
+    /** The weights of the fiscal year when filed: the score is recomputed with them. */
+    readonly weights?: ScoreWeights;
     readonly score: ScoreSummary;
   }
 >;
@@ -59,6 +68,7 @@ export type SelfEvaluationReviewed = DomainEvent<
 export interface SelfEvaluationState {
   readonly status: 'filed' | 'accepted' | 'returned';
   readonly entries: readonly EvaluationEntry[];
+  readonly weights: ScoreWeights;
   readonly confirmedShares: Readonly<Record<string, number>>;
   readonly filedBy: Actor;
   readonly filedAt: string;
@@ -71,6 +81,7 @@ export function selfEvaluationScore(
   s: TargetState,
   entries: readonly EvaluationEntry[],
   confirmed: Readonly<Record<string, number>> = {},
+  weights: ScoreWeights = DEFAULT_SCORE_WEIGHTS,
 ): SelfEvaluationScore {
   const indicators = s.approved?.content.indicators ?? [];
   const inputs: IndicatorInput[] = entries.map((e) => ({
@@ -80,7 +91,12 @@ export function selfEvaluationScore(
     explanation: e.explanation,
     confirmedShare: confirmed[String(e.index)],
   }));
-  return scoreSelfEvaluation(s.approved?.content.budget.total ?? 0n, s.netDisbursed, inputs);
+  return scoreSelfEvaluation(
+    s.approved?.content.budget.total ?? 0n,
+    s.netDisbursed,
+    inputs,
+    weights,
+  );
 }
 
 const summary = (x: SelfEvaluationScore): ScoreSummary => ({
@@ -126,7 +142,8 @@ export function fileSelfEvaluation(
     );
   }
   assertEntries(s, cmd.data.entries);
-  const score = selfEvaluationScore(s, cmd.data.entries);
+  const weights = cmd.data.weights ?? DEFAULT_SCORE_WEIGHTS;
+  const score = selfEvaluationScore(s, cmd.data.entries, {}, weights);
   if (score.missingExplanations.length > 0) {
     throw new Refused(
       'EXPLANATIONS_MISSING',
@@ -137,7 +154,7 @@ export function fileSelfEvaluation(
   return [
     {
       type: 'SelfEvaluationFiled',
-      data: { targetId: s.id, entries: cmd.data.entries, score: summary(score) },
+      data: { targetId: s.id, entries: cmd.data.entries, weights, score: summary(score) },
       metadata: eventMetadata(cmd),
     },
   ];
@@ -173,7 +190,7 @@ export function reviewSelfEvaluation(
   const { outcome, opinion, confirmedShares } = cmd.data;
   if (outcome === 'returned' && !opinion.trim())
     throw new InvalidInput('OPINION_REQUIRED', 'say why it is returned', 'opinion');
-  const score = selfEvaluationScore(s, current.entries, confirmedShares);
+  const score = selfEvaluationScore(s, current.entries, confirmedShares, current.weights);
   if (outcome === 'accepted' && score.unconfirmed.length > 0) {
     throw new Refused('SHARES_UNCONFIRMED', 'confirm the share of every qualitative indicator', {
       indicators: score.unconfirmed,
@@ -197,6 +214,7 @@ export function evolveSelfEvaluation(
     return {
       status: 'filed',
       entries: e.data.entries,
+      weights: e.data.weights ?? DEFAULT_SCORE_WEIGHTS,
       confirmedShares: {},
       filedBy: e.metadata.actor,
       filedAt: e.metadata.at,

@@ -1,5 +1,7 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
+  DEFAULT_SCORE_WEIGHTS,
+  ScoreWeights,
   decideMonitoringConfig,
   defaultMonitoringConfig,
   MonitoringConfig,
@@ -18,8 +20,9 @@ export async function monitoringConfigOf(sql: Sql, fiscalYear: number): Promise<
     red_pp: string;
     tolerance_pp: string;
     escalation_days: number;
+    score_weights: ScoreWeights | null;
   }>(
-    `SELECT yellow_pp, red_pp, tolerance_pp, escalation_days FROM monitoring_config WHERE fiscal_year = $1`,
+    `SELECT yellow_pp, red_pp, tolerance_pp, escalation_days, score_weights FROM monitoring_config WHERE fiscal_year = $1`,
     [fiscalYear],
   );
   const r = rows[0];
@@ -30,6 +33,7 @@ export async function monitoringConfigOf(sql: Sql, fiscalYear: number): Promise<
     redPp: Number(r.red_pp),
     tolerancePp: Number(r.tolerance_pp),
     escalationDays: r.escalation_days,
+    scoreWeights: r.score_weights ?? DEFAULT_SCORE_WEIGHTS,
   };
 }
 
@@ -64,10 +68,20 @@ export class SetMonitoringConfigHandler implements ICommandHandler<SetMonitoring
       project: async (sql, events) => {
         for (const { data: c, metadata: m } of events) {
           await sql.query(
-            `INSERT INTO monitoring_config (fiscal_year, yellow_pp, red_pp, tolerance_pp, escalation_days, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+            `INSERT INTO monitoring_config (fiscal_year, yellow_pp, red_pp, tolerance_pp, escalation_days, score_weights, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (fiscal_year) DO UPDATE SET yellow_pp = EXCLUDED.yellow_pp, red_pp = EXCLUDED.red_pp,
-               tolerance_pp = EXCLUDED.tolerance_pp, escalation_days = EXCLUDED.escalation_days, updated_at = EXCLUDED.updated_at`,
-            [c.fiscalYear, c.yellowPp, c.redPp, c.tolerancePp, c.escalationDays, m.at],
+               tolerance_pp = EXCLUDED.tolerance_pp, escalation_days = EXCLUDED.escalation_days,
+               score_weights = EXCLUDED.score_weights, updated_at = EXCLUDED.updated_at`,
+            [
+              c.fiscalYear,
+              c.yellowPp,
+              c.redPp,
+              c.tolerancePp,
+              c.escalationDays,
+              JSON.stringify(c.scoreWeights),
+              m.at,
+            ],
           );
         }
       },

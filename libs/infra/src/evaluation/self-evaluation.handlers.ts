@@ -17,6 +17,8 @@ import {
   TargetState,
 } from '@bp/domain';
 import { Caller, TargetStore } from '../performance-target/target-store';
+import { Database } from '../database/sql';
+import { monitoringConfigOf } from '../alerts/monitoring-config';
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -27,7 +29,7 @@ export function selfEvaluationView(s: TargetState) {
     throw new NotFound('SELF_EVALUATION_NOT_FOUND', `target ${s.id} has no self-evaluation yet`, {
       targetId: s.id,
     });
-  const score = selfEvaluationScore(s, e.entries, e.confirmedShares);
+  const score = selfEvaluationScore(s, e.entries, e.confirmedShares, e.weights);
   const indicators = s.approved?.content.indicators ?? [];
   return {
     targetId: s.id,
@@ -78,15 +80,20 @@ export class FileSelfEvaluationCommand extends Command<{
 
 @CommandHandler(FileSelfEvaluationCommand)
 export class FileSelfEvaluationHandler implements ICommandHandler<FileSelfEvaluationCommand> {
-  constructor(private readonly targets: TargetStore) {}
+  constructor(
+    private readonly targets: TargetStore,
+    private readonly db: Database,
+  ) {}
 
   async execute({ caller, targetId, entries }: FileSelfEvaluationCommand) {
     const role = actingRole(caller.principal, ['preparer', 'unit_head', 'admin']);
     if (!role) throw new Forbidden('ROLE_FORBIDDEN', 'only the unit files its self-evaluation');
     const metadata = this.targets.metadata(caller, role);
+    // the fiscal year's weights go into the event: the score stays recomputable with them
+    const weights = (await monitoringConfigOf(this.db, Number(targetId.slice(0, 4)))).scoreWeights;
     const o = await this.targets.run(targetId, caller, () => ({
       type: 'FileSelfEvaluation',
-      data: { targetId, entries },
+      data: { targetId, entries, weights },
       metadata,
     }));
     return { view: selfEvaluationView(o.state), position: o.position };

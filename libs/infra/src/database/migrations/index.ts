@@ -5,6 +5,7 @@ import { IdempotencyAndExecution1764230000003 } from './1764230000003-idempotenc
 import { Alerts1764230000004 } from './1764230000004-alerts';
 import { Audit1764230000005 } from './1764230000005-audit';
 import { MonitoringRounds1764230000006 } from './1764230000006-monitoring-rounds';
+import { ScoreWeights1764230000007 } from './1764230000007-score-weights';
 
 /** Every migration, in order. Listed, not globbed, so the same list works from ts and js. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Alerts1764230000004,
   Audit1764230000005,
   MonitoringRounds1764230000006,
+  ScoreWeights1764230000007,
 ];
