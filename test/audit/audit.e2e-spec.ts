@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { Client } from 'pg';
 import request from 'supertest';
+import { asBuffer } from '../support/download';
 import { createTestApp, TestApp } from '../support/app-factory';
 import { until } from '../support/processes';
 import { importSeed } from '../support/workflow';
@@ -220,16 +221,12 @@ describe("the audit trail of a target's whole life", () => {
 
   it('exports a CSV that opens in Excel (UTF-8 BOM, Chinese and English header)', async () => {
     const res = await ok(
-      request(t.http)
-        .get('/audit/events')
-        .query({ targetId: T1, format: 'csv' })
-        .set(as('auditor'))
-        .buffer(true)
-        .parse((r, cb) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => cb(null, Buffer.concat(chunks)));
-        }),
+      asBuffer(
+        request(t.http)
+          .get('/audit/events')
+          .query({ targetId: T1, format: 'csv' })
+          .set(as('auditor')),
+      ),
     );
     const body = res.body as Buffer;
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

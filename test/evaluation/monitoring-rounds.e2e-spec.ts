@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { ProjectionRunner, SweepService } from '@bp/infra';
 import request from 'supertest';
+import { asBuffer } from '../support/download';
 import { createTestApp, TestApp } from '../support/app-factory';
 import { approve, importSeed } from '../support/workflow';
 
@@ -167,17 +168,12 @@ describe('indicator monitoring rounds (绩效运行监控) through HTTP', () => 
   });
 
   it('exports the monitoring table as .xlsx that reads back', async () => {
-    const res = await request(t.http)
-      .get(`/targets/${T2}/monitoring-table/xlsx`)
-      .query({ roundId: round.roundId })
-      .set(as(dept))
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const res = await asBuffer(
+      request(t.http)
+        .get(`/targets/${T2}/monitoring-table/xlsx`)
+        .query({ roundId: round.roundId })
+        .set(as(dept)),
+    ).expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as never);
     const ws = wb.getWorksheet('执行监控表')!;

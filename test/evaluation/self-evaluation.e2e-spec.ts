@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import request from 'supertest';
+import { asBuffer } from '../support/download';
 import { createTestApp, TestApp } from '../support/app-factory';
 import { approve, importSeed } from '../support/workflow';
 
@@ -123,16 +124,9 @@ describe('year-end self-evaluation (绩效自评) through HTTP', () => {
   });
 
   it('exports the 绩效自评表 as an .xlsx that reads back', async () => {
-    const res = await request(t.http)
-      .get(`/targets/${T1}/self-evaluation/xlsx`)
-      .set(as(dept))
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const res = await asBuffer(
+      request(t.http).get(`/targets/${T1}/self-evaluation/xlsx`).set(as(dept)),
+    ).expect(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as never);
