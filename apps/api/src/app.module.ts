@@ -1,10 +1,12 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig, Clock, InfraModule, systemClock } from '@bp/infra';
 import { HealthController } from './health/health.controller';
 import { AuthGuard } from './http/auth';
+import { HttpMetricsMiddleware, Metrics } from './metrics/metrics';
+import { MetricsController } from './metrics/metrics.controller';
 import { ErrorFilter } from './http/error.filter';
 import { TargetsController } from './targets/targets.controller';
 import { ImportsController } from './imports/imports.controller';
@@ -18,7 +20,11 @@ import { SelfEvaluationController } from './evaluation/self-evaluation.controlle
 import { MonitoringRoundsController } from './evaluation/monitoring-rounds.controller';
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
+  }
+
   static forRoot(config: AppConfig, clock: Clock = systemClock): DynamicModule {
     return {
       module: AppModule,
@@ -43,10 +49,13 @@ export class AppModule {
         AuditController,
         SelfEvaluationController,
         MonitoringRoundsController,
+        MetricsController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        Metrics,
+        HttpMetricsMiddleware,
       ],
     };
   }

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, Clock, systemClock } from '@bp/infra';
+import { AppConfig, Clock, JsonLogger, systemClock } from '@bp/infra';
 import { AppModule } from './app.module';
 import { bodyErrors, ErrorFilter } from './http/error.filter';
 import { requestId } from './http/request-id';
@@ -15,7 +15,12 @@ export async function createApiApp(
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, clock), {
     bodyParser: false,
-    logger: config.logLevel === 'silent' ? false : undefined,
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : config.logFormat === 'json'
+          ? new JsonLogger(config.logLevel)
+          : undefined,
   });
   app.use(requestId);
   app.useBodyParser('json', { limit: config.bodyLimit, reviver: refusePrototypeKeys });

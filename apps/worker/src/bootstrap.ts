@@ -1,12 +1,17 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppConfig } from '@bp/infra';
+import { AppConfig, JsonLogger } from '@bp/infra';
 import { WorkerModule } from './worker.module';
 
 /** The worker: no HTTP, only queue processors. */
 export async function createWorker(config: AppConfig): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
-    logger: config.logLevel === 'silent' ? false : undefined,
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : config.logFormat === 'json'
+          ? new JsonLogger(config.logLevel)
+          : undefined,
   });
   return app;
 }

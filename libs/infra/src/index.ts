@@ -36,3 +36,4 @@ export * from './event-store/event-hash';
 export * from './evaluation/self-evaluation.handlers';
 export * from './evaluation/self-evaluation.xlsx';
 export * from './evaluation/monitoring-rounds.handlers';
+export * from './shared/json-logger';

@@ -24,6 +24,10 @@ export interface AppConfig {
   /** Cron patterns of the sweeps, in Asia/Shanghai. */
   readonly earlySweepCron: string;
   readonly checkpointSweepCron: string;
+  /** json (one object per line, the default) or text (Nest's coloured lines). */
+  readonly logFormat: 'json' | 'text';
+  /** When set, GET /metrics wants it as a bearer token. */
+  readonly metricsToken?: string;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -51,6 +55,8 @@ export function loadConfig(
     deliveryBackoffMs: Number(env.DELIVERY_BACKOFF_MS ?? 2000),
     earlySweepCron: env.SWEEP_EARLY_CRON ?? '0 8 * * *',
     checkpointSweepCron: env.SWEEP_CHECKPOINT_CRON ?? '0 7 1 1,4,7,11 *',
+    metricsToken: env.METRICS_TOKEN || undefined,
+    logFormat: env.LOG_FORMAT === 'text' ? 'text' : 'json',
     ...overrides,
   };
 }
