@@ -120,14 +120,25 @@ export class PostgresEventStore {
     events: readonly NewEvent[],
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const existing = await this.findExisting(sql, events);
-    if (existing) return existing;
     const nextVersion = expectedVersion + events.length;
-    await this.moveStream(sql, streamId, expectedVersion, nextVersion);
-    // the stream's row is locked by moveStream: its last hash cannot change under us
-    const prev = await this.lastHashes(sql, [{ streamId, expectedVersion }]);
-    const links = chain(streamId, expectedVersion + 1, prev.get(streamId) ?? null, events);
-    const { rows } = await sql.query<{ global_position: string }>(
+    // the optimistic path is two statements: move the stream (which also locks its row and reads
+    // the last hash), then insert; only a stream that moved on is checked for a repeated append
+    const moved = await this.moveStream(sql, streamId, expectedVersion, nextVersion);
+    if (!moved.ok) {
+      const existing = await this.findExisting(sql, events);
+      if (existing) return existing;
+      throw new VersionConflict(
+        'VERSION_CONFLICT',
+        `stream ${streamId} is no longer at version ${expectedVersion}`,
+        {
+          streamId,
+          expectedVersion,
+        },
+      );
+    }
+    const links = chain(streamId, expectedVersion + 1, moved.prevHash, events);
+    const { rows } = await this.insertOrReused<{ global_position: string }>(
+      sql,
       `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, hash, prev_hash)
        SELECT e.id, $1, $2::int + e.ord, e.type, e.schema_version, e.data, e.metadata, e.hash, e.prev_hash
          FROM unnest($3::uuid[], $4::text[], $5::int2[], $6::jsonb[], $7::jsonb[], $8::text[], $9::text[])
@@ -240,31 +251,54 @@ export class PostgresEventStore {
     return new Map(rows.map((r) => [r.stream_id, r.hash]));
   }
 
+  /** Moves the stream from `expected` to `next`; answers whether it was there, and the hash of its last event. */
   private async moveStream(
     sql: Sql,
     streamId: string,
     expected: number,
     next: number,
-  ): Promise<void> {
-    const moved =
-      expected === 0
-        ? await sql.query(
-            `INSERT INTO streams (stream_id, stream_type, version) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-            [streamId, streamType(streamId), next],
-          )
-        : await sql.query(
-            `UPDATE streams SET version = $3, updated_at = now() WHERE stream_id = $1 AND version = $2`,
-            [streamId, expected, next],
-          );
-    if (moved.rowCount !== 1) {
-      throw new VersionConflict(
-        'VERSION_CONFLICT',
-        `stream ${streamId} is no longer at version ${expected}`,
-        {
-          streamId,
-          expectedVersion: expected,
-        },
+  ): Promise<{ ok: boolean; prevHash: string | null }> {
+    if (expected === 0) {
+      const created = await sql.query(
+        `INSERT INTO streams (stream_id, stream_type, version) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [streamId, streamType(streamId), next],
       );
+      return { ok: created.rowCount === 1, prevHash: null };
+    }
+    const { rows } = await sql.query<{ prev_hash: string | null }>(
+      `UPDATE streams SET version = $3, updated_at = now() WHERE stream_id = $1 AND version = $2
+       RETURNING (SELECT hash FROM events WHERE stream_id = $1 AND stream_version = $2) AS prev_hash`,
+      [streamId, expected, next],
+    );
+    return { ok: rows.length === 1, prevHash: rows[0]?.prev_hash ?? null };
+  }
+
+  /** Runs the insert; ids stored already (a batch partly repeated) are refused as such. */
+  private async insertOrReused<T>(
+    sql: Sql,
+    text: string,
+    params: unknown[],
+  ): Promise<{ rows: T[] }> {
+    try {
+      return await sql.query<T>(text, params);
+    } catch (e) {
+      const err = e as {
+        code?: string;
+        constraint?: string;
+        driverError?: { code?: string; constraint?: string };
+      };
+      const constraint = err.driverError?.constraint ?? err.constraint;
+      if (
+        (err.driverError?.code ?? err.code) === '23505' &&
+        constraint === 'events_event_id_unique'
+      ) {
+        throw new VersionConflict(
+          'EVENT_ID_REUSED',
+          'some of these event ids are stored already',
+          {},
+        );
+      }
+      throw e;
     }
   }
 
