@@ -9,17 +9,6 @@ export interface Remembered<T> {
 
 const hashOf = (body: unknown) => createHash('sha256').update(canonicalJson(body)).digest('hex');
 
-function isKeyClash(e: unknown): boolean {
-  const err = e as {
-    code?: string;
-    driverError?: { code?: string; constraint?: string };
-    constraint?: string;
-  };
-  const code = err.driverError?.code ?? err.code;
-  const constraint = err.driverError?.constraint ?? err.constraint;
-  return code === '23505' && constraint === 'idempotency_keys_pkey';
-}
-
 /**
  * Retries with an Idempotency-Key: the same key with the same body answers the first result and
  * writes nothing; with another body it is a 422. The key is stored in the transaction of the
@@ -49,7 +38,9 @@ export class Idempotency {
     try {
       return { ...(await run(remember)), replayed: false };
     } catch (e) {
-      const raced = isKeyClash(e) ? await this.find<T>(targetId, key, hash) : null;
+      // a retry racing the first request loses in one of several ways (the key's primary key, a
+      // version conflict, the voucher now taken): if the first one has committed, answer it
+      const raced = await this.find<T>(targetId, key, hash).catch(() => null);
       if (raced) return { ...raced, replayed: true };
       throw e;
     }
