@@ -38,9 +38,9 @@ export interface TokenClaims {
 export async function createTestApp(
   label: string,
   overrides: Partial<AppConfig> = {},
-  options: { withWorker?: boolean } = {},
+  options: { withWorker?: boolean; databaseServer?: string } = {},
 ): Promise<TestApp> {
-  const db = await createTestDatabase(label);
+  const db = await createTestDatabase(label, options.databaseServer);
   const config = loadConfig(process.env, {
     databaseUrl: db.url,
     redisUrl: TEST_REDIS_URL,

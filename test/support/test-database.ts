@@ -9,9 +9,9 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database of its own for one test suite; drop() removes it. */
-export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
+export async function createTestDatabase(label = 'test', server = SERVER): Promise<TestDatabase> {
   const name = `bp_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
-  const url = `${SERVER}/${name}`;
+  const url = `${server}/${name}`;
   await migrate(url);
   return { url, drop: () => dropDatabase(url) };
 }
