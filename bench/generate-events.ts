@@ -53,22 +53,17 @@ export async function generateApprovedTargets(
   }
 }
 
-/** What the execution projection must hold, computed from the events alone with SQL. */
-export async function executionFromScratch(
+/** Net disbursed per target (non-zero only) and a count of payments, from two queries. */
+async function netAndCount(
   url: string,
+  netSql: string,
+  countSql: string,
 ): Promise<{ targets: Record<string, string>; payments: number }> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ id: string; net: string }>(
-      `SELECT data->>'targetId' AS id,
-              sum(CASE WHEN type = 'DisbursementRecorded' THEN (data->>'amount')::bigint ELSE -(data->>'amount')::bigint END)::text AS net
-         FROM events WHERE type IN ('DisbursementRecorded', 'DisbursementReversed') GROUP BY 1
-         HAVING sum(CASE WHEN type = 'DisbursementRecorded' THEN (data->>'amount')::bigint ELSE -(data->>'amount')::bigint END) <> 0`,
-    );
-    const { rows: p } = await client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM events WHERE type = 'DisbursementRecorded'`,
-    );
+    const { rows } = await client.query<{ id: string; net: string }>(netSql);
+    const { rows: p } = await client.query<{ n: string }>(countSql);
     return {
       targets: Object.fromEntries(rows.map((r) => [r.id, r.net])),
       payments: Number(p[0].n),
@@ -78,24 +73,23 @@ export async function executionFromScratch(
   }
 }
 
+const SIGNED = `CASE WHEN type = 'DisbursementRecorded' THEN (data->>'amount')::bigint ELSE -(data->>'amount')::bigint END`;
+
+/** What the execution projection must hold, computed from the events alone with SQL. */
+export function executionFromScratch(url: string) {
+  return netAndCount(
+    url,
+    `SELECT data->>'targetId' AS id, sum(${SIGNED})::text AS net FROM events
+      WHERE type IN ('DisbursementRecorded', 'DisbursementReversed') GROUP BY 1 HAVING sum(${SIGNED}) <> 0`,
+    `SELECT count(*) AS n FROM events WHERE type = 'DisbursementRecorded'`,
+  );
+}
+
 /** What the execution projection holds now, in the same shape. */
-export async function executionProjected(
-  url: string,
-): Promise<{ targets: Record<string, string>; payments: number }> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ id: string; net: string }>(
-      `SELECT target_id AS id, sum(amount)::text AS net FROM exec_payments GROUP BY 1 HAVING sum(amount) <> 0`,
-    );
-    const { rows: p } = await client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM exec_payments`,
-    );
-    return {
-      targets: Object.fromEntries(rows.map((r) => [r.id, r.net])),
-      payments: Number(p[0].n),
-    };
-  } finally {
-    await client.end();
-  }
+export function executionProjected(url: string) {
+  return netAndCount(
+    url,
+    `SELECT target_id AS id, sum(amount)::text AS net FROM exec_payments GROUP BY 1 HAVING sum(amount) <> 0`,
+    `SELECT count(*) AS n FROM exec_payments`,
+  );
 }

@@ -8,8 +8,19 @@ import {
 } from './performance-target.commands';
 import { targetDecider } from './performance-target.decide';
 import { TargetEvent } from './performance-target.events';
-import { budgetToJson, TargetContent } from './target-content';
-import { actor, content, DEPT, DEPT2, emeta, FIN, ID, meta, PREPARER } from './target.testing';
+import { TargetContent } from './target-content';
+import {
+  actor,
+  content,
+  created,
+  DEPT,
+  DEPT2,
+  emeta,
+  FIN,
+  ID,
+  meta,
+  PREPARER,
+} from './target.testing';
 
 const REVISER = actor('u2', 'preparer');
 
@@ -24,18 +35,6 @@ const createCmd = (c: TargetContent = content, source: 'api' | 'import' = 'api')
   },
   metadata: meta(PREPARER),
 });
-const created: TargetEvent = {
-  type: 'TargetCreated',
-  data: {
-    targetId: ID,
-    fiscalYear: 2022,
-    unitCode: '314001',
-    projectCode: '13030322P00391410001H',
-    source: 'api',
-    content: { ...content, budget: budgetToJson(content.budget) },
-  },
-  metadata: emeta(PREPARER, 'CreateTarget'),
-};
 const submitted = (by: Actor = PREPARER, rev = 1): TargetEvent => ({
   type: 'TargetSubmitted',
   data: { targetId: ID, contentRevision: rev },

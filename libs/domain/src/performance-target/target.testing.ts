@@ -45,6 +45,20 @@ export const content: TargetContent = {
   ],
 };
 
+/** The target created through the API by the preparer. */
+export const created: TargetEvent = {
+  type: 'TargetCreated',
+  data: {
+    targetId: ID,
+    fiscalYear: 2022,
+    unitCode: '314001',
+    projectCode: '13030322P00391410001H',
+    source: 'api',
+    content: { ...content, budget: budgetToJson(content.budget) },
+  },
+  metadata: emeta(PREPARER, 'CreateTarget'),
+};
+
 /** The events of a target taken from draft to approved by four different people. */
 export function approvedHistory(): TargetEvent[] {
   const review = (by: Actor, stage: 'department' | 'finance'): TargetEvent => ({
@@ -53,18 +67,7 @@ export function approvedHistory(): TargetEvent[] {
     metadata: emeta(by, 'ReviewTarget'),
   });
   return [
-    {
-      type: 'TargetCreated',
-      data: {
-        targetId: ID,
-        fiscalYear: 2022,
-        unitCode: '314001',
-        projectCode: '13030322P00391410001H',
-        source: 'api',
-        content: { ...content, budget: budgetToJson(content.budget) },
-      },
-      metadata: emeta(PREPARER, 'CreateTarget'),
-    },
+    created,
     {
       type: 'TargetSubmitted',
       data: { targetId: ID, contentRevision: 1 },
