@@ -65,15 +65,16 @@ async function main(): Promise<void> {
   let api: ReturnType<typeof spawn> | undefined;
   try {
     const raw8 = await rawInserts(ctx.url, 8);
+    // as a command appends: one statement, atomic on its own (no explicit transaction)
     const append8 = await loops(8, SECONDS, () =>
-      db.transaction((sql) =>
-        store.append(sql, `bench-${randomUUID()}`, 0, [
-          { id: randomUUID(), type: 'Bench', data: { x: 1 }, metadata: { actor: 'bench' } },
-        ]),
-      ),
+      store.append(db, `bench-${randomUUID()}`, 0, [
+        { id: randomUUID(), type: 'Bench', data: { x: 1 }, metadata: { actor: 'bench' } },
+      ]),
     );
     const port = 3900 + Math.floor(Math.random() * 90);
-    api = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
+    // BENCH_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the API under load
+    const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    api = spawn(process.execPath, [...nodeArgs, 'dist/apps/api/src/main.js'], {
       env: {
         ...process.env,
         DATABASE_URL: ctx.url,

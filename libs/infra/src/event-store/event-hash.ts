@@ -17,7 +17,14 @@ export interface HashedContent {
  * the canonical JSON of this one (sorted keys, as jsonb gives them back in another order).
  */
 export function eventHash(prevHash: string | null, e: HashedContent): string {
-  const content = canonicalJson({
+  return createHash('sha256')
+    .update(`${prevHash ?? ''}\n${hashedContent(e)}`)
+    .digest('hex');
+}
+
+/** The canonical JSON an event's hash covers (the database chains it in `bp_append`). */
+export function hashedContent(e: HashedContent): string {
+  return canonicalJson({
     s: e.streamId,
     v: e.version,
     i: e.id,
@@ -26,9 +33,6 @@ export function eventHash(prevHash: string | null, e: HashedContent): string {
     d: e.data,
     m: e.metadata,
   });
-  return createHash('sha256')
-    .update(`${prevHash ?? ''}\n${content}`)
-    .digest('hex');
 }
 
 /** Hashes a stream's new events in order, starting from the hash of the event before them. */

@@ -1,6 +1,6 @@
 import { VersionConflict } from '@bp/domain';
 import { Database, Sql } from '../database/sql';
-import { chain } from './event-hash';
+import { chain, hashedContent } from './event-hash';
 
 /** An event to append; `id` makes the append idempotent. */
 export interface NewEvent {
@@ -22,6 +22,16 @@ export interface RecordedEvent {
   readonly data: unknown;
   readonly metadata: unknown;
   readonly recordedAt: Date;
+}
+
+/**
+ * A statement to run with an append, in the same statement (a CTE), so both or neither happen:
+ * `$1..$n` are its own parameters, `$pos` the position of the last event written (NULL when
+ * nothing was written, which the statement must then leave alone).
+ */
+export interface FollowUp {
+  readonly text: string;
+  readonly params: readonly unknown[];
 }
 
 export interface AppendResult {
@@ -118,49 +128,56 @@ export class PostgresEventStore {
     streamId: string,
     expectedVersion: number,
     events: readonly NewEvent[],
+    followUp?: FollowUp | null,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const nextVersion = expectedVersion + events.length;
-    // the optimistic path is two statements: move the stream (which also locks its row and reads
-    // the last hash), then insert; only a stream that moved on is checked for a repeated append
-    const moved = await this.moveStream(sql, streamId, expectedVersion, nextVersion);
-    if (!moved.ok) {
+    // one statement (bp_append): move or create the stream, chain and insert the events; the
+    // canonical JSON each hash covers is made here, the database only links it to the last hash
+    const doc = events.map((e, k) => {
+      const schemaVersion = e.schemaVersion ?? 1;
+      const version = expectedVersion + k + 1;
+      return {
+        i: e.id,
+        t: e.type,
+        n: schemaVersion,
+        d: e.data,
+        m: e.metadata,
+        c: hashedContent({ ...e, streamId, version, schemaVersion }),
+      };
+    });
+    const params: unknown[] = [
+      streamId,
+      streamType(streamId),
+      expectedVersion,
+      JSON.stringify(doc),
+    ];
+    let text = `SELECT bp_append($1, $2, $3, $4::jsonb)::text AS pos`;
+    if (followUp) {
+      const shift = params.length;
+      const follow = followUp.text
+        .replace(/\$(\d+)/g, (_, k: string) => `$${Number(k) + shift}`)
+        .replaceAll('$pos', '(SELECT a.pos FROM a)');
+      text = `WITH a AS MATERIALIZED (SELECT bp_append($1, $2, $3, $4::jsonb) AS pos),
+        f AS (${follow})
+        SELECT pos::text AS pos FROM a`;
+      params.push(...followUp.params);
+    }
+    const { rows } = await this.insertOrReused<{ pos: string | null }>(sql, text, params);
+    const pos = rows[0]?.pos;
+    if (pos == null) {
       const existing = await this.findExisting(sql, events);
       if (existing) return existing;
       throw new VersionConflict(
         'VERSION_CONFLICT',
         `stream ${streamId} is no longer at version ${expectedVersion}`,
-        {
-          streamId,
-          expectedVersion,
-        },
+        { streamId, expectedVersion },
       );
     }
-    const links = chain(streamId, expectedVersion + 1, moved.prevHash, events);
-    const { rows } = await this.insertOrReused<{ global_position: string }>(
-      sql,
-      `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, hash, prev_hash)
-       SELECT e.id, $1, $2::int + e.ord, e.type, e.schema_version, e.data, e.metadata, e.hash, e.prev_hash
-         FROM unnest($3::uuid[], $4::text[], $5::int2[], $6::jsonb[], $7::jsonb[], $8::text[], $9::text[])
-              WITH ORDINALITY AS e(id, type, schema_version, data, metadata, hash, prev_hash, ord)
-       RETURNING global_position`,
-      [
-        streamId,
-        expectedVersion,
-        events.map((e) => e.id),
-        events.map((e) => e.type),
-        events.map((e) => e.schemaVersion ?? 1),
-        events.map((e) => JSON.stringify(e.data)),
-        events.map((e) => JSON.stringify(e.metadata)),
-        links.map((l) => l.hash),
-        links.map((l) => l.prevHash),
-      ],
-    );
-    const lastPosition = rows.reduce(
-      (max, r) => (BigInt(r.global_position) > max ? BigInt(r.global_position) : max),
-      0n,
-    );
-    return { nextVersion, lastPosition, duplicate: false };
+    return {
+      nextVersion: expectedVersion + events.length,
+      lastPosition: BigInt(pos),
+      duplicate: false,
+    };
   }
 
   /**
@@ -249,28 +266,6 @@ export class PostgresEventStore {
       [existing.map((s) => s.streamId), existing.map((s) => s.expectedVersion)],
     );
     return new Map(rows.map((r) => [r.stream_id, r.hash]));
-  }
-
-  /** Moves the stream from `expected` to `next`; answers whether it was there, and the hash of its last event. */
-  private async moveStream(
-    sql: Sql,
-    streamId: string,
-    expected: number,
-    next: number,
-  ): Promise<{ ok: boolean; prevHash: string | null }> {
-    if (expected === 0) {
-      const created = await sql.query(
-        `INSERT INTO streams (stream_id, stream_type, version) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-        [streamId, streamType(streamId), next],
-      );
-      return { ok: created.rowCount === 1, prevHash: null };
-    }
-    const { rows } = await sql.query<{ prev_hash: string | null }>(
-      `UPDATE streams SET version = $3, updated_at = now() WHERE stream_id = $1 AND version = $2
-       RETURNING (SELECT hash FROM events WHERE stream_id = $1 AND stream_version = $2) AS prev_hash`,
-      [streamId, expected, next],
-    );
-    return { ok: rows.length === 1, prevHash: rows[0]?.prev_hash ?? null };
   }
 
   /** Runs the insert; ids stored already (a batch partly repeated) are refused as such. */

@@ -1,20 +1,23 @@
 import { departmentOf, TargetState, targetProblems } from '@bp/domain';
 import { Sql } from '../database/sql';
+import { FollowUp } from '../event-store/event-store';
 
 /**
- * The target list (GET /targets) is an inline projection: written in the transaction that
- * appends the events, so a client reads its own writes and the list never lags.
+ * The target list (GET /targets) is an inline projection: written in the same statement or
+ * transaction that appends the events, so a client reads its own writes and the list never lags.
+ * As a follow-up of an append, `$pos` is the position of the last event written.
  */
-export async function upsertTargetList(sql: Sql, s: TargetState, position: bigint): Promise<void> {
-  if (!s.content) return;
-  await sql.query(
-    `INSERT INTO target_list (id, fiscal_year, unit_code, department_code, project_code, unit_name,
+export function targetListUpsert(s: TargetState): FollowUp | null {
+  if (!s.content) return null;
+  return {
+    text: `INSERT INTO target_list (id, fiscal_year, unit_code, department_code, project_code, unit_name,
        project_name, status, version, budget_total, problems, updated_at, position)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+     SELECT $1::text, $2::int, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::int,
+       $10::bigint, $11::jsonb, $12::timestamptz, $pos WHERE $pos IS NOT NULL
      ON CONFLICT (id) DO UPDATE SET unit_name = EXCLUDED.unit_name, project_name = EXCLUDED.project_name,
        status = EXCLUDED.status, version = EXCLUDED.version, budget_total = EXCLUDED.budget_total,
        problems = EXCLUDED.problems, updated_at = EXCLUDED.updated_at, position = EXCLUDED.position`,
-    [
+    params: [
       s.id,
       s.fiscalYear,
       s.unitCode,
@@ -27,7 +30,14 @@ export async function upsertTargetList(sql: Sql, s: TargetState, position: bigin
       s.content.budget.total.toString(),
       JSON.stringify(targetProblems(s)),
       s.updatedAt,
-      position.toString(),
     ],
-  );
+  };
+}
+
+/** The target list row of `s` as of the event at `position`. */
+export async function upsertTargetList(sql: Sql, s: TargetState, position: bigint): Promise<void> {
+  const up = targetListUpsert(s);
+  if (!up) return;
+  const n = up.params.length + 1;
+  await sql.query(up.text.replaceAll('$pos', `$${n}::bigint`), [...up.params, position.toString()]);
 }

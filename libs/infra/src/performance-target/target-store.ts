@@ -18,7 +18,7 @@ import { Database, Sql } from '../database/sql';
 import { PostgresEventStore, RecordedEvent } from '../event-store/event-store';
 import { CatchUpNotifier } from '../queue/queues';
 import { Clock } from '../shared/clock';
-import { upsertTargetList } from './target-list.projection';
+import { targetListUpsert } from './target-list.projection';
 
 /** Who calls, from the verified token and the HTTP request. */
 export interface Caller {
@@ -144,17 +144,22 @@ export class TargetStore {
     if (events.length === 0)
       return { state, position: recorded[recorded.length - 1]?.position ?? 0n };
     const next = events.reduce(targetDecider.evolve, state);
-    const result = await this.db.transaction(async (sql) => {
-      const appended = await this.store.append(
-        sql,
-        streamId,
-        state.version,
-        events.map((e) => ({ id: randomUUID(), ...e })),
-      );
-      await upsertTargetList(sql, next, appended.lastPosition);
-      await opts.alsoWrite?.(sql, next, appended.lastPosition);
-      return appended;
-    });
+    const stored = events.map((e) => ({ id: randomUUID(), ...e }));
+    const alsoWrite = opts.alsoWrite;
+    // the events and the target list row in one statement; with more to write, one transaction
+    const result = alsoWrite
+      ? await this.db.transaction(async (sql) => {
+          const appended = await this.store.append(
+            sql,
+            streamId,
+            state.version,
+            stored,
+            targetListUpsert(next),
+          );
+          await alsoWrite(sql, next, appended.lastPosition);
+          return appended;
+        })
+      : await this.store.append(this.db, streamId, state.version, stored, targetListUpsert(next));
     this.notifier.notify();
     return { state: next, position: result.lastPosition };
   }

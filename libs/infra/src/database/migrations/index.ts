@@ -6,6 +6,7 @@ import { Alerts1764230000004 } from './1764230000004-alerts';
 import { Audit1764230000005 } from './1764230000005-audit';
 import { MonitoringRounds1764230000006 } from './1764230000006-monitoring-rounds';
 import { ScoreWeights1764230000007 } from './1764230000007-score-weights';
+import { AppendFunction1764230000008 } from './1764230000008-append-function';
 
 /** Every migration, in order. Listed, not globbed, so the same list works from ts and js. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Audit1764230000005,
   MonitoringRounds1764230000006,
   ScoreWeights1764230000007,
+  AppendFunction1764230000008,
 ];
