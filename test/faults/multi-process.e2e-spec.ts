@@ -57,7 +57,10 @@ describe('two API processes and two workers', () => {
       );
     const approve = async (code: string) => {
       const id = `2022-314001-${code}`;
-      await call(
+      // each step through the other API than the one before: API 0 still holds the draft it
+      // created when it is asked for the department's review of the target submitted through
+      // API 1, so that review passes only if a stale cached state is read again, not trusted
+      const created = await call(
         apis[0],
         'POST',
         '/targets',
@@ -67,14 +70,16 @@ describe('two API processes and two workers', () => {
           budget: { total: '1000.00', fiscal: '1000.00', other: '0.00' },
         }),
       );
-      await call(apis[1], 'POST', `/targets/${id}/submit`, prep);
-      await call(
+      expect(created.status).toBe(201);
+      expect((await call(apis[1], 'POST', `/targets/${id}/submit`, prep)).status).toBe(200);
+      const reviewed = await call(
         apis[0],
         'POST',
         `/targets/${id}/reviews`,
         token({ sub: 'd', roles: ['department_reviewer'], department: '314' }),
         { grade: '优' },
       );
+      expect(reviewed.status).toBe(200);
       const res = await call(
         apis[1],
         'POST',
@@ -86,6 +91,7 @@ describe('two API processes and two workers', () => {
     };
     await approve('MP1');
     await approve('MP2');
+    await approve('MP3');
   }, 60000);
 
   afterAll(async () => {
@@ -100,6 +106,59 @@ describe('two API processes and two workers', () => {
     await Promise.all(procs.map((p) => p.exited));
     await dropDatabase(env.DATABASE_URL);
     await cleanQueues({ redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX } as never);
+  });
+
+  it('decides on the current state when the other API changed a target this one has cached', async () => {
+    const path = '/targets/2022-314001-MP3/disbursements';
+    const paid = await call(apis[0], 'POST', path, prep, {
+      amount: '30.00',
+      date: '2022-04-01',
+      voucherNo: 'S1',
+    });
+    expect(paid.status).toBe(201);
+    const { id } = (await paid.json()) as { id: string };
+    // through API 1: a voucher, and a reversal of 20.00 of the payment API 0 has cached as whole
+    expect(
+      (
+        await call(apis[1], 'POST', path, prep, {
+          amount: '1.00',
+          date: '2022-04-02',
+          voucherNo: 'S2',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await call(apis[1], 'POST', `${path}/${id}/reversals`, prep, {
+          amount: '20.00',
+          reason: '退回',
+        })
+      ).status,
+    ).toBe(201);
+    // API 0 must now refuse what its cached state would allow
+    const voucherAgain = await call(apis[0], 'POST', path, prep, {
+      amount: '1.00',
+      date: '2022-04-03',
+      voucherNo: 'S2',
+    });
+    expect(voucherAgain.status).toBe(409);
+    expect(((await voucherAgain.json()) as { error: { code: string } }).error.code).toBe(
+      'DUPLICATE_VOUCHER',
+    );
+    const reverseAll = await call(apis[0], 'POST', `${path}/${id}/reversals`, prep, {
+      amount: '30.00',
+      reason: '全部退回',
+    });
+    expect(reverseAll.status).toBe(422);
+    expect(((await reverseAll.json()) as { error: { code: string } }).error.code).toBe(
+      'REVERSAL_EXCEEDS_REMAINING',
+    );
+    const rest = await call(apis[0], 'POST', `${path}/${id}/reversals`, prep, {
+      amount: '10.00',
+      reason: '余额退回',
+    });
+    expect(rest.status).toBe(201);
+    expect(((await rest.json()) as { disbursed: string }).disbursed).toBe('1.00');
   });
 
   it('applies each racing command once or refuses it with a reason, and both workers project them all', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import {
   CommandMetadata,
+  DomainError,
   fold,
   inScope,
   NotFound,
@@ -44,6 +45,38 @@ export interface RunOptions {
 }
 
 const MAX_ATTEMPTS = 3;
+/** Targets whose last known state a process keeps (a district has a few thousand). */
+const CACHED_TARGETS = 20_000;
+
+/**
+ * The last state this process wrote or read of each target, most recent last. It saves the
+ * stream read and fold on the next command, and cannot make a wrong write: the append is
+ * conditional on the stream's version, so a state gone stale (another process wrote) fails
+ * with a version conflict, is dropped, and the command is retried on a fresh read.
+ */
+class StateCache {
+  private readonly entries = new Map<string, { state: TargetState; position: bigint }>();
+  constructor(private readonly max: number) {}
+
+  get(id: string): { state: TargetState; position: bigint } | undefined {
+    const hit = this.entries.get(id);
+    if (hit) {
+      this.entries.delete(id);
+      this.entries.set(id, hit);
+    }
+    return hit;
+  }
+
+  set(id: string, state: TargetState, position: bigint): void {
+    this.entries.delete(id);
+    this.entries.set(id, { state, position });
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  drop(id: string): void {
+    this.entries.delete(id);
+  }
+}
 
 /** A stored event as the domain sees it: type, data and metadata. */
 export function toDomainEvent<E = TargetEvent>(e: RecordedEvent): E {
@@ -60,6 +93,8 @@ export function foldTarget(events: readonly RecordedEvent[]): TargetState {
 
 /** Loads, decides, appends: the one path every target command takes. */
 export class TargetStore {
+  private readonly cache = new StateCache(CACHED_TARGETS);
+
   constructor(
     private readonly db: Database,
     private readonly store: PostgresEventStore,
@@ -105,6 +140,17 @@ export class TargetStore {
     build: (s: TargetState) => TargetCommand,
     opts: RunOptions = {},
   ): Promise<CommandOutcome> {
+    const cached = this.cache.get(id);
+    if (cached) {
+      try {
+        return await this.attempt(id, caller, build, opts, cached);
+      } catch (e) {
+        // a refusal or a conflict may come of a stale state; nothing was written (domain errors
+        // are all thrown before the append, or by its failure): decide again on a fresh read
+        if (!(e instanceof DomainError)) throw e;
+        this.cache.drop(id);
+      }
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.attempt(id, caller, build, opts);
@@ -123,10 +169,10 @@ export class TargetStore {
     caller: Caller,
     build: (s: TargetState) => TargetCommand,
     opts: RunOptions,
+    cached?: { state: TargetState; position: bigint },
   ): Promise<CommandOutcome> {
     const streamId = targetStreamId(id);
-    const recorded = await this.store.readStream(streamId);
-    const state = foldTarget(recorded);
+    const { state, position: lastPosition } = cached ?? (await this.read(streamId));
     if (!opts.creates && (state.status === 'none' || !inScope(caller.scope, state.unitCode))) {
       throw new NotFound('TARGET_NOT_FOUND', `no target ${id}`, { targetId: id });
     }
@@ -141,8 +187,7 @@ export class TargetStore {
       );
     }
     const events = targetDecider.decide(build(state), state);
-    if (events.length === 0)
-      return { state, position: recorded[recorded.length - 1]?.position ?? 0n };
+    if (events.length === 0) return { state, position: lastPosition };
     const next = events.reduce(targetDecider.evolve, state);
     const stored = events.map((e) => ({ id: randomUUID(), ...e }));
     const alsoWrite = opts.alsoWrite;
@@ -160,7 +205,13 @@ export class TargetStore {
           return appended;
         })
       : await this.store.append(this.db, streamId, state.version, stored, targetListUpsert(next));
+    this.cache.set(id, next, result.lastPosition);
     this.notifier.notify();
     return { state: next, position: result.lastPosition };
+  }
+
+  private async read(streamId: string): Promise<{ state: TargetState; position: bigint }> {
+    const recorded = await this.store.readStream(streamId);
+    return { state: foldTarget(recorded), position: recorded[recorded.length - 1]?.position ?? 0n };
   }
 }
