@@ -4,7 +4,7 @@ import { Role } from '@bp/domain';
 import { AppConfig, loadConfig } from '@bp/infra';
 import { INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { createWorker } from '../../apps/worker/src/bootstrap';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { createTestDatabase, TestDatabase, testQueuePrefix } from './test-database';
@@ -76,14 +76,35 @@ export async function createTestApp(
   };
 }
 
-/** Removes the suite's BullMQ keys so nothing is left in Redis. */
-export async function cleanQueues(config: AppConfig): Promise<void> {
+/** Removes the suite's BullMQ keys so nothing is left in Redis (on every master of a cluster). */
+export async function cleanQueues(
+  config: Pick<AppConfig, 'redisUrl' | 'redisClusterNodes' | 'queuePrefix'>,
+): Promise<void> {
+  if (config.redisClusterNodes?.length) return cleanClusterQueues(config);
   const redis = new Redis(config.redisUrl);
   try {
     const keys = await redis.keys(`${config.queuePrefix}:*`);
     if (keys.length > 0) await redis.del(...keys);
   } finally {
     redis.disconnect();
+  }
+}
+
+/** KEYS answers for one node only: each master is asked for the keys it holds. */
+async function cleanClusterQueues(
+  config: Pick<AppConfig, 'redisClusterNodes' | 'queuePrefix'>,
+): Promise<void> {
+  const cluster = new Cluster((config.redisClusterNodes ?? []).map((n) => ({ ...n })));
+  cluster.on('error', () => undefined);
+  try {
+    await cluster.ping(); // queued until the cluster is ready
+    const pattern = `${config.queuePrefix.replace(/[*?[\]\\]/g, '\\$&')}:*`;
+    for (const node of cluster.nodes('master')) {
+      const keys = await node.keys(pattern);
+      await Promise.all(keys.map((key) => node.unlink(key)));
+    }
+  } finally {
+    cluster.disconnect();
   }
 }
 

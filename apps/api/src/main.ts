@@ -25,4 +25,8 @@ async function main(): Promise<void> {
   );
 }
 
-void main();
+main().catch((e: Error) => {
+  // a bad setting (say REDIS_CLUSTER_NODES) is one clear line, not a stack trace
+  console.error(`budget-performance API did not start: ${e.message}`);
+  process.exit(1);
+});

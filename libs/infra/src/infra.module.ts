@@ -1,6 +1,5 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { createDataSource } from './database/data-source';
@@ -15,7 +14,7 @@ import {
 } from './performance-target/target.commands';
 import { GetTargetHandler, ListTargetsHandler } from './performance-target/target.queries';
 import { TargetStore } from './performance-target/target-store';
-import { CatchUpNotifier, createRedis, PROJECTIONS_QUEUE } from './queue/queues';
+import { CatchUpNotifier, producerRedis, PROJECTIONS_QUEUE, RedisClient } from './queue/queues';
 import { GetDepartmentGoalsHandler, ImportDocumentHandler } from './import/import.handlers';
 import { ImportService } from './import/import.service';
 import { Idempotency } from './disbursement/idempotency';
@@ -92,7 +91,7 @@ export const PROJECTIONS_LIST = [executionProjection, reviewQueueProjection];
 class InfraLifecycle implements OnApplicationShutdown {
   constructor(
     private readonly ds: DataSource,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly queues: Queue[],
   ) {}
 
@@ -131,10 +130,10 @@ export class InfraModule {
           useFactory: (db: Database) => new PostgresEventStore(db),
           inject: [Database],
         },
-        { provide: REDIS, useFactory: () => createRedis(config.redisUrl, 'producer') },
+        { provide: REDIS, useFactory: () => producerRedis(config) },
         {
           provide: PROJECTIONS,
-          useFactory: (redis: Redis) =>
+          useFactory: (redis: RedisClient) =>
             new Queue(PROJECTIONS_QUEUE, { connection: redis, prefix: config.queuePrefix }),
           inject: [REDIS],
         },
@@ -151,13 +150,13 @@ export class InfraModule {
         },
         {
           provide: DELIVERIES,
-          useFactory: (redis: Redis) =>
+          useFactory: (redis: RedisClient) =>
             new Queue(DELIVERIES_QUEUE, { connection: redis, prefix: config.queuePrefix }),
           inject: [REDIS],
         },
         {
           provide: SWEEPS,
-          useFactory: (redis: Redis) =>
+          useFactory: (redis: RedisClient) =>
             new Queue(SWEEPS_QUEUE, { connection: redis, prefix: config.queuePrefix }),
           inject: [REDIS],
         },
@@ -206,12 +205,12 @@ export class InfraModule {
         },
         {
           provide: HealthService,
-          useFactory: (db: Database, r: Redis) => new HealthService(db, r),
+          useFactory: (db: Database, r: RedisClient) => new HealthService(db, r),
           inject: [Database, REDIS],
         },
         {
           provide: InfraLifecycle,
-          useFactory: (ds: DataSource, r: Redis, p: Queue, d: Queue, w: Queue) =>
+          useFactory: (ds: DataSource, r: RedisClient, p: Queue, d: Queue, w: Queue) =>
             new InfraLifecycle(ds, r, [p, d, w]),
           inject: [DataSource, REDIS, PROJECTIONS, DELIVERIES, SWEEPS],
         },

@@ -11,6 +11,7 @@ import {
   DELIVERIES_QUEUE,
   DeliveryQueue,
   DeliveryService,
+  RedisClient,
   SWEEP_JOB,
   SweepService,
   SWEEPS,
@@ -18,7 +19,6 @@ import {
   todayInShanghai,
 } from '@bp/infra';
 import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 
 const TZ = 'Asia/Shanghai';
 
@@ -39,7 +39,7 @@ function dayBefore(date: string): string {
 export class AlertsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AlertsProcessor.name);
   private readonly workers: Worker[] = [];
-  private connection?: Redis;
+  private connection?: RedisClient;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -53,7 +53,7 @@ export class AlertsProcessor implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.connection = createRedis(this.config.redisUrl);
+    this.connection = createRedis(this.config);
     const opts = {
       connection: this.connection,
       prefix: this.config.queuePrefix,

@@ -9,9 +9,9 @@ import {
   ProjectionRunner,
   PROJECTIONS_QUEUE,
   REBUILD_JOB,
+  RedisClient,
 } from '@bp/infra';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 
 /**
@@ -23,7 +23,7 @@ import { DataSource } from 'typeorm';
 export class ProjectionsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ProjectionsProcessor.name);
   private worker?: Worker;
-  private connection?: Redis;
+  private connection?: RedisClient;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -34,7 +34,7 @@ export class ProjectionsProcessor implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    this.connection = createRedis(this.config.redisUrl);
+    this.connection = createRedis(this.config);
     this.worker = new Worker(PROJECTIONS_QUEUE, (job) => this.process(job), {
       connection: this.connection,
       prefix: this.config.queuePrefix,

@@ -2,6 +2,11 @@
 export interface AppConfig {
   readonly databaseUrl: string;
   readonly redisUrl: string;
+  /**
+   * Redis Cluster seed nodes (REDIS_CLUSTER_NODES=host:port,host:port,…). When set, the queues run
+   * on that cluster (REDIS_URL is not used) and the queue prefix carries a hash tag (`{bp}`).
+   */
+  readonly redisClusterNodes?: readonly RedisNode[];
   readonly port: number;
   readonly queuePrefix: string;
   readonly jwtSecret: string;
@@ -30,6 +35,11 @@ export interface AppConfig {
   readonly metricsToken?: string;
 }
 
+export interface RedisNode {
+  readonly host: string;
+  readonly port: number;
+}
+
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me';
 
@@ -37,9 +47,10 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: Partial<AppConfig> = {},
 ): AppConfig {
-  return {
+  const config: AppConfig = {
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/budget_performance',
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisClusterNodes: parseRedisNodes(env.REDIS_CLUSTER_NODES),
     port: Number(env.PORT ?? 3000),
     queuePrefix: env.QUEUE_PREFIX ?? 'bp',
     jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
@@ -59,4 +70,43 @@ export function loadConfig(
     logFormat: env.LOG_FORMAT === 'text' ? 'text' : 'json',
     ...overrides,
   };
+  return config.redisClusterNodes?.length
+    ? { ...config, queuePrefix: clusterQueuePrefix(config.queuePrefix) }
+    : config;
+}
+
+/** REDIS_CLUSTER_NODES (`host:port,host:port,…`) as nodes; undefined when unset or blank. */
+export function parseRedisNodes(spec: string | undefined): RedisNode[] | undefined {
+  const items = (spec ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (items.length === 0) return undefined;
+  return items.map((item) => {
+    const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(item);
+    const port = Number(m?.[2]);
+    if (!m || port < 1 || port > 65535)
+      throw new Error(
+        `REDIS_CLUSTER_NODES: "${item}" is not host:port (e.g. REDIS_CLUSTER_NODES=127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003)`,
+      );
+    return { host: m[1], port };
+  });
+}
+
+/**
+ * Whether every key under the prefix hashes to one Redis Cluster slot: Redis hashes only what is
+ * between the key's first `{` and the first `}` after it, when that is not empty.
+ */
+export function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  return open >= 0 && prefix.indexOf('}', open + 1) > open + 1;
+}
+
+/**
+ * BullMQ's scripts touch several keys of a queue at once, which a Redis Cluster allows only
+ * within one slot: a prefix without a hash tag is wrapped in one (`bp` → `{bp}`).
+ */
+export function clusterQueuePrefix(prefix: string): string {
+  if (prefix === '') throw new Error('QUEUE_PREFIX must not be empty on a Redis Cluster');
+  return hasHashTag(prefix) ? prefix : `{${prefix}}`;
 }

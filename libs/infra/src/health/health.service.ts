@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
 import { Database } from '../database/sql';
+import { RedisClient } from '../queue/queues';
 
 export interface Health {
   readonly status: 'ok' | 'degraded';
@@ -26,7 +26,7 @@ async function probe(check: () => Promise<unknown>, timeoutMs = 2000): Promise<'
 export class HealthService {
   constructor(
     private readonly db: Database,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
   ) {}
 
   async check(): Promise<Health> {

@@ -1,27 +1,77 @@
 import { Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import IORedis, { Redis } from 'ioredis';
+import IORedis, { Cluster, Redis } from 'ioredis';
 import { randomUUID } from 'crypto';
+import { AppConfig } from '../config/app-config';
 
 export const PROJECTIONS_QUEUE = 'projections';
 export const CATCH_UP_JOB = 'catch-up';
 export const REBUILD_JOB = 'rebuild';
 
+/** A connection for BullMQ: one Redis server (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES). */
+export type RedisClient = Redis | Cluster;
+
+/** Where the queues are: REDIS_CLUSTER_NODES, when set, wins over REDIS_URL. */
+export type RedisSettings = Pick<AppConfig, 'redisUrl' | 'redisClusterNodes'>;
+
 /**
  * A Redis connection for BullMQ. Workers wait for Redis to come back (maxRetriesPerRequest
  * null, as BullMQ requires); producers in the API fail fast instead, so a request never hangs
- * on a Redis that is down (PostgreSQL has the facts; workers catch up later).
+ * on a Redis that is down (PostgreSQL has the facts; workers catch up later). With cluster
+ * nodes configured, the same two behaviours on an ioredis Cluster (the queue prefix is then
+ * hash-tagged by loadConfig, so each queue's keys share one slot).
  */
-export function createRedis(url: string, use: 'worker' | 'producer' = 'worker'): Redis {
-  const redis =
-    use === 'worker'
-      ? new IORedis(url, { maxRetriesPerRequest: null })
-      : new IORedis(url, {
+export function createRedis(
+  settings: RedisSettings,
+  use: 'worker' | 'producer' = 'worker',
+): RedisClient {
+  const nodes = settings.redisClusterNodes;
+  const redis = nodes?.length
+    ? createCluster(
+        nodes.map(({ host, port }) => ({ host, port })),
+        use,
+      )
+    : use === 'worker'
+      ? new IORedis(settings.redisUrl, { maxRetriesPerRequest: null })
+      : new IORedis(settings.redisUrl, {
           maxRetriesPerRequest: 1,
           enableOfflineQueue: false,
           connectTimeout: 2000,
         });
   redis.on('error', () => undefined); // reconnects by itself; health and jobs report the outage
+  return redis;
+}
+
+function createCluster(nodes: { host: string; port: number }[], use: 'worker' | 'producer') {
+  return use === 'worker'
+    ? new Cluster(nodes, { redisOptions: { maxRetriesPerRequest: null } })
+    : // the cluster-wide offline queue is off (commands fail while the cluster is not ready); each
+      // node's own stays on, as ioredis connects to nodes lazily on their first command
+      new Cluster(nodes, {
+        enableOfflineQueue: false,
+        redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 2000 },
+      });
+}
+
+/**
+ * A producer's connection, ready for the Queues opened on it. A single server is answered at
+ * once, as before. A cluster is awaited until ready (at most `timeoutMs`, then it goes on
+ * reconnecting by itself), and never answered in its short "connect" state: BullMQ takes a
+ * cluster in that state for ready, and a Queue whose first commands fail there (no offline
+ * queue) would stay broken.
+ */
+export async function producerRedis(
+  settings: RedisSettings,
+  timeoutMs = 5000,
+): Promise<RedisClient> {
+  const redis = createRedis(settings, 'producer');
+  if (!(redis instanceof Cluster)) return redis;
+  const end = Date.now() + timeoutMs;
+  const waiting = () =>
+    redis.status !== 'ready' &&
+    redis.status !== 'end' &&
+    (Date.now() < end || (redis.status === 'connect' && Date.now() < end + timeoutMs));
+  while (waiting()) await new Promise((r) => setTimeout(r, 20));
   return redis;
 }
 
@@ -31,9 +81,21 @@ export function createRedis(url: string, use: 'worker' | 'producer' = 'worker'):
  */
 export class CatchUpNotifier {
   private readonly logger = new Logger(CatchUpNotifier.name);
+  private inFlight = false;
+  private again = false;
   constructor(private readonly queue: Queue) {}
 
+  /**
+   * After a commit. Commits arriving while a job is being queued share one more job, queued
+   * when that one is done, so Redis sees at most two adds in flight whatever the command rate,
+   * and every commit is still followed by a catch-up queued after it.
+   */
   notify(): void {
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
+    this.inFlight = true;
     this.queue
       .add(
         CATCH_UP_JOB,
@@ -48,7 +110,14 @@ export class CatchUpNotifier {
       )
       .catch((e: Error) =>
         this.logger.warn(`catch-up job not queued (workers will catch up later): ${e.message}`),
-      );
+      )
+      .finally(() => {
+        this.inFlight = false;
+        if (this.again) {
+          this.again = false;
+          this.notify();
+        }
+      });
   }
 }
 

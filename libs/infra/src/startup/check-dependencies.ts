@@ -1,12 +1,14 @@
-import IORedis from 'ioredis';
+import IORedis, { Cluster } from 'ioredis';
 import { Client } from 'pg';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, RedisNode } from '../config/app-config';
 import { migrate } from '../database/data-source';
 
 const HOW_TO_START_PG =
   'start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start (or docker compose -f docker/compose.yml up -d postgres), or set DATABASE_URL';
 const HOW_TO_START_REDIS =
   'start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no (or docker compose -f docker/compose.yml up -d redis), or set REDIS_URL';
+const HOW_TO_START_CLUSTER =
+  'start its nodes (redis-server --cluster-enabled yes …) and create it (redis-cli --cluster create host:port … --cluster-yes), or fix REDIS_CLUSTER_NODES (docs/RUNBOOK.md "Redis Cluster")';
 
 function hostOf(url: string): string {
   try {
@@ -65,6 +67,69 @@ async function checkRedis(url: string): Promise<void> {
   }
 }
 
+/** `CLUSTER INFO`'s cluster_state on the first node that answers, asked directly. */
+async function clusterState(nodes: readonly RedisNode[]): Promise<string> {
+  let last: Error = new Error('no node given');
+  for (const { host, port } of nodes) {
+    const redis = new IORedis({
+      host,
+      port,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 3000,
+    });
+    let refused: Error | undefined; // the socket's own error says more than "Connection is closed"
+    redis.on('error', (e: Error) => (refused = e));
+    try {
+      await redis.connect();
+      const info = String(await redis.call('CLUSTER', 'INFO'));
+      return /cluster_state:(\w+)/.exec(info)?.[1] ?? 'unknown';
+    } catch (e) {
+      last = refused ?? (e as Error); // not reachable, or not a cluster node: try the next one
+    } finally {
+      redis.disconnect();
+    }
+  }
+  throw last;
+}
+
+/**
+ * A Redis Cluster: a seed node answers and reports that every slot is served
+ * (cluster_state:ok), and the cluster client reaches it the way the processes will.
+ */
+async function checkRedisCluster(nodes: readonly RedisNode[]): Promise<void> {
+  const where = nodes.map((n) => `${n.host}:${n.port}`).join(',');
+  const cluster = new Cluster(
+    nodes.map(({ host, port }) => ({ host, port })),
+    {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      clusterRetryStrategy: () => null,
+      redisOptions: { maxRetriesPerRequest: 0, connectTimeout: 3000 },
+    },
+  );
+  cluster.on('error', () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const state = await clusterState(nodes);
+    if (state !== 'ok') throw new Error(`cluster_state:${state}`);
+    await Promise.race([
+      cluster.connect().then(() => cluster.ping()),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5000);
+      }),
+    ]);
+  } catch (e) {
+    die(
+      `Redis Cluster is not ready at ${where} (${(e as Error).message}); ${HOW_TO_START_CLUSTER}.`,
+    );
+  } finally {
+    clearTimeout(timer);
+    cluster.disconnect();
+  }
+}
+
 /**
  * Before a process starts: PostgreSQL and Redis answer, and (optionally) the database exists
  * and is migrated. Otherwise one line says which is missing and how to start it.
@@ -74,7 +139,8 @@ export async function checkDependencies(
   opts: { migrate: boolean },
 ): Promise<void> {
   await checkPostgres(config.databaseUrl);
-  await checkRedis(config.redisUrl);
+  if (config.redisClusterNodes?.length) await checkRedisCluster(config.redisClusterNodes);
+  else await checkRedis(config.redisUrl);
   if (opts.migrate) {
     const applied = await migrate(config.databaseUrl);
     if (applied.length > 0) console.log(`migrations applied: ${applied.join(', ')}`);

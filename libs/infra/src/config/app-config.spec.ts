@@ -1,0 +1,42 @@
+import { hasHashTag, loadConfig } from './app-config';
+
+describe('Redis Cluster configuration', () => {
+  it('without REDIS_CLUSTER_NODES: one Redis at REDIS_URL, the prefix as given', () => {
+    const config = loadConfig({ REDIS_URL: 'redis://10.0.0.5:6380' });
+    expect(config.redisUrl).toBe('redis://10.0.0.5:6380');
+    expect(config.redisClusterNodes).toBeUndefined();
+    expect(config.queuePrefix).toBe('bp');
+    expect(loadConfig({ REDIS_CLUSTER_NODES: ' ' }).queuePrefix).toBe('bp');
+  });
+
+  it('with REDIS_CLUSTER_NODES: the nodes, and the prefix wrapped in a hash tag when it has none', () => {
+    const config = loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7001, redis-b:7002,[::1]:7003' });
+    expect(config.redisClusterNodes).toEqual([
+      { host: '127.0.0.1', port: 7001 },
+      { host: 'redis-b', port: 7002 },
+      { host: '::1', port: 7003 },
+    ]);
+    expect(config.queuePrefix).toBe('{bp}');
+    const nodes = { REDIS_CLUSTER_NODES: '127.0.0.1:7001' };
+    expect(loadConfig({ ...nodes, QUEUE_PREFIX: 'bp-prod' }).queuePrefix).toBe('{bp-prod}');
+    expect(loadConfig({ ...nodes, QUEUE_PREFIX: '{bp}-prod' }).queuePrefix).toBe('{bp}-prod');
+    expect(loadConfig({ ...nodes, QUEUE_PREFIX: 'bp{}' }).queuePrefix).toBe('{bp{}}');
+    expect(loadConfig(nodes, { queuePrefix: 'bp-test-x' }).queuePrefix).toBe('{bp-test-x}');
+  });
+
+  it('refuses a node that is not host:port, and an empty prefix on a cluster', () => {
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7001,redis-b' })).toThrow(
+      /REDIS_CLUSTER_NODES: "redis-b" is not host:port/,
+    );
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:70000' })).toThrow(/not host:port/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7001', QUEUE_PREFIX: '' })).toThrow(
+      /QUEUE_PREFIX must not be empty/,
+    );
+  });
+
+  it('knows a hash tag as Redis does: the first { and the first } after it, not empty', () => {
+    const tagged = ['{bp}', 'x{bp}', '{bp}:{x}', '{{}'];
+    expect(tagged.filter(hasHashTag)).toEqual(tagged);
+    expect(['bp', '{}bp', 'bp}{', '{bp', 'b}p'].filter(hasHashTag)).toEqual([]);
+  });
+});
