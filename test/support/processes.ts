@@ -48,44 +48,58 @@ export async function until(
 
 export interface RedisServer {
   readonly url: string;
+  /** Kills the server with SIGKILL (no shutdown, nothing saved); `start` brings it back. */
+  kill(): Promise<void>;
+  /** Starts the server again on the same port, empty (it never saves), and waits for it. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** A Redis server of the suite's own on a free loopback port (so FLUSHALL harms no other suite). */
 export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
   const url = `redis://127.0.0.1:${port}`;
   const { default: IORedis } = await import('ioredis');
-  await until(
-    async () => {
-      const r = new IORedis(url, {
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      r.on('error', () => undefined);
-      try {
-        await r.connect();
-        return (await r.ping()) === 'PONG';
-      } catch {
-        return false;
-      } finally {
-        r.disconnect();
-      }
-    },
-    10000,
-    'redis-server to start',
-  );
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
+  let child: ChildProcess | undefined;
+  let exited: Promise<unknown> = Promise.resolve();
+  const start = async () => {
+    if (child) throw new Error('redis-server is running already');
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    const self = child;
+    exited = new Promise((r) => self.once('exit', r));
+    void exited.then(() => {
+      if (child === self) child = undefined;
+    });
+    await until(
+      async () => {
+        const r = new IORedis(url, {
+          lazyConnect: true,
+          maxRetriesPerRequest: 0,
+          retryStrategy: () => null,
+        });
+        r.on('error', () => undefined);
+        try {
+          await r.connect();
+          return (await r.ping()) === 'PONG';
+        } catch {
+          return false;
+        } finally {
+          r.disconnect();
+        }
+      },
+      10000,
+      'redis-server to start',
+    );
   };
+  const signal = async (sig: NodeJS.Signals) => {
+    child?.kill(sig);
+    await exited;
+    child = undefined;
+  };
+  await start();
+  return { url, start, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
 }

@@ -69,7 +69,8 @@ function isDependencyDown(e: unknown): boolean {
   const code = err?.code ?? err?.driverError?.code;
   return (
     (code !== undefined && DEPENDENCY_CODES.has(code)) ||
-    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Connection is closed/i.test(
+    // the last three are ioredis failing fast (the API's producer connection) while Redis is down
+    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Connection is closed|enableOfflineQueue options is false|Reached the max retries per request|Cluster isn't ready/i.test(
       err?.message ?? '',
     )
   );

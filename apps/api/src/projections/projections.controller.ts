@@ -36,17 +36,21 @@ export class ProjectionsController {
   @Roles('admin', 'auditor')
   @ApiOkResponse({ description: '{id, name, state, progress, result, failedReason}' })
   async job(@Param('id') id: string) {
-    let job = undefined;
-    for (const q of /^[\w:-]{1,100}$/.test(id) ? [this.queue, this.sweeps, this.deliveries] : [])
-      job ??= await q.getJob(id);
-    if (!job) throw new NotFound('JOB_NOT_FOUND', `no job ${id}`, { id });
-    return {
-      id: job.id,
-      name: job.name,
-      state: await job.getState(),
-      progress: job.progress,
-      result: job.returnvalue ?? null,
-      failedReason: job.failedReason ?? null,
-    };
+    for (const q of /^[\w:-]{1,100}$/.test(id) ? [this.queue, this.sweeps, this.deliveries] : []) {
+      // the state first, then the job: read the other way round, a job finishing in between
+      // showed `completed` without its result
+      const state = await q.getJobState(id);
+      const job = state === 'unknown' ? undefined : await q.getJob(id);
+      if (!job) continue;
+      return {
+        id: job.id,
+        name: job.name,
+        state,
+        progress: job.progress,
+        result: job.returnvalue ?? null,
+        failedReason: job.failedReason ?? null,
+      };
+    }
+    throw new NotFound('JOB_NOT_FOUND', `no job ${id}`, { id });
   }
 }

@@ -54,7 +54,7 @@ export class DeliveryService {
     if (!d || d.status !== 'pending') return 'skipped';
     const message = alertMessage(factsOf(d));
     try {
-      if (d.channel === 'webhook') await this.postWebhook(d.address, message);
+      if (d.channel === 'webhook') await this.postWebhook(d, message);
       else await this.sendMail(d.address, message);
     } catch (e) {
       await this.db.query(
@@ -78,10 +78,19 @@ export class DeliveryService {
     return rows[0];
   }
 
-  private async postWebhook(url: string, m: { title: string; text: string }): Promise<void> {
-    const res = await fetch(url, {
+  /**
+   * Posts the robot's JSON. Delivery is at least once, so the headers name the alert and the
+   * delivery: a repeated post carries the same ids and a receiver of our own can drop it (a
+   * DingTalk/WeCom robot ignores them).
+   */
+  private async postWebhook(d: DeliveryRow, m: { title: string; text: string }): Promise<void> {
+    const res = await fetch(d.address, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Alert-Id': d.alert_id,
+        'X-Delivery-Id': d.id,
+      },
       body: JSON.stringify({ msgtype: 'markdown', markdown: { title: m.title, text: m.text } }),
       signal: AbortSignal.timeout(this.config.webhookTimeoutMs),
     });
