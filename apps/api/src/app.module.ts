@@ -19,6 +19,9 @@ import { AlertsController } from './alerts/alerts.controller';
 import { AuditController } from './audit/audit.controller';
 import { SelfEvaluationController } from './evaluation/self-evaluation.controller';
 import { MonitoringRoundsController } from './evaluation/monitoring-rounds.controller';
+import { TargetExportsController } from './targets/target-exports.controller';
+import { AuthController } from './users/auth.controller';
+import { UsersController } from './users/users.controller';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -42,6 +45,9 @@ export class AppModule implements NestModule {
       ],
       controllers: [
         HealthController,
+        AuthController,
+        UsersController,
+        TargetExportsController,
         TargetsController,
         DisbursementsController,
         ImportsController,

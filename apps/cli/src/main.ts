@@ -8,6 +8,7 @@ import { runRebuild } from './commands/rebuild.command';
 import { runDemo } from './commands/demo.command';
 import { runSweep } from './commands/sweep.command';
 import { runEvaluation } from './commands/evaluation.command';
+import { runUser } from './commands/user.command';
 import { USAGE, UsageError } from './usage';
 
 async function runMigrate(): Promise<void> {
@@ -55,6 +56,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'rebuild') return runRebuild(rest);
   if (command === 'demo') return runDemo();
   if (command === 'sweep') return runSweep(rest);
+  if (command === 'user') return runUser(rest);
   if (['round', 'report', 'monitoring-table', 'self-evaluation'].includes(command))
     return runEvaluation(command, rest);
   throw new UsageError(command ? `unknown command ${command}` : 'no command given');

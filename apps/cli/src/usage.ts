@@ -9,6 +9,11 @@ export const USAGE = `usage: npm run -s cli -- <command>
                                             import a target document (text form or .docx), as POST /imports
   rebuild <projection>                      rebuild a projection now (execution, review-queue), with a progress bar
   demo                                      the seed imported, targets approved, a year of disbursements, demo users
+                                            (sign-in logins printed; their passwords are for demos only)
+  user add --id <id> --name <name> --role <role> [--role ...] [--unit <code>] [--department <code>]
+                                            create a user who signs in at POST /auth/login
+  user passwd --id <id>                     set a user's password
+                                            (both take the password from BP_PASSWORD, or generate and print one)
   sweep --as-of <YYYY-MM-DD> --kind checkpoint|early
                                             run a monitoring sweep now and wait for it
   round open --year <YYYY> --name <name> --as-of <date> --deadline <date>

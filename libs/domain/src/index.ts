@@ -27,3 +27,5 @@ export * from './alert/alert-message';
 export * from './evaluation/self-evaluation.score';
 export * from './evaluation/self-evaluation.decide';
 export * from './evaluation/monitoring-report';
+export * from './monitoring/execution-series';
+export * from './user/user';

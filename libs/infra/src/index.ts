@@ -37,3 +37,8 @@ export * from './evaluation/self-evaluation.handlers';
 export * from './evaluation/self-evaluation.xlsx';
 export * from './evaluation/monitoring-rounds.handlers';
 export * from './shared/json-logger';
+export * from './performance-target/target.exports';
+export * from './performance-target/target.xlsx';
+export * from './users/password';
+export * from './users/users.commands';
+export * from './users/login';

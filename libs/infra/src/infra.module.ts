@@ -48,6 +48,9 @@ import {
   RoundStatusHandler,
 } from './evaluation/monitoring-rounds.handlers';
 import { Clock, CLOCK, systemClock } from './shared/clock';
+import { ExecutionSeriesHandler, UnitTargetsHandler } from './performance-target/target.exports';
+import { ChangeUserHandler, CreateUserHandler, ListUsersHandler } from './users/users.commands';
+import { LoginHandler } from './users/login';
 
 export const REDIS = Symbol('REDIS');
 export const PROJECTIONS = Symbol('PROJECTIONS_QUEUE');
@@ -82,6 +85,12 @@ const HANDLERS = [
   ReviewReportHandler,
   MonitoringTableHandler,
   RoundStatusHandler,
+  ExecutionSeriesHandler,
+  UnitTargetsHandler,
+  CreateUserHandler,
+  ChangeUserHandler,
+  ListUsersHandler,
+  LoginHandler,
 ];
 
 /** Every projection the worker keeps, in the order a catch-up advances them. */

@@ -11,11 +11,13 @@ import { Response } from 'express';
 
 const STATUS_OF: Record<DomainError['kind'], number> = {
   invalid: 400,
+  unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
   illegal_state: 409,
   conflict: 409,
   refused: 422,
+  throttled: 429,
 };
 
 export interface ErrorBody {
@@ -41,6 +43,7 @@ const HTTP_CODES: Record<number, string> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'UNPROCESSABLE',
   428: 'PRECONDITION_REQUIRED',
+  429: 'TOO_MANY_REQUESTS',
   503: 'SERVICE_UNAVAILABLE',
 };
 

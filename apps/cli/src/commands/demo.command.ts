@@ -14,12 +14,16 @@ import {
 import {
   AppConfig,
   Caller,
+  ChangeUserCommand,
+  CreateUserCommand,
+  Database,
   ImportDocumentCommand,
   ProjectionRunner,
   RecordDisbursementCommand,
   ReviewTargetCommand,
   SubmitTargetCommand,
   TargetStore,
+  verifyPassword,
 } from '@bp/infra';
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
@@ -122,6 +126,70 @@ async function pay(
   }
 }
 
+/**
+ * The sign-in password of a demo user: its id and the demo's year, e.g. demo-admin-2022.
+ * For demos only: anyone who has read this file knows them.
+ */
+const demoPassword = (u: DemoUser) => `${u.sub}-${YEAR}`;
+
+/**
+ * Each demo user exists, enabled, with its demo profile and password. A rerun changes only what
+ * differs, so it writes no events when nothing does.
+ */
+async function ensureUsers(app: INestApplicationContext): Promise<void> {
+  const bus = app.get(CommandBus);
+  const db = app.get(Database);
+  const admin = callerOf(USERS.admin);
+  for (const u of Object.values(USERS)) {
+    const profile = {
+      name: u.name,
+      roles: u.roles,
+      unit: u.unit ?? null,
+      department: u.department ?? null,
+    };
+    const { rows } = await db.query<{ password_hash: string }>(
+      `SELECT password_hash FROM users WHERE id = $1`,
+      [u.sub],
+    );
+    if (rows.length === 0) {
+      await bus.execute(
+        new CreateUserCommand(admin, { id: u.sub, password: demoPassword(u), ...profile }),
+      );
+      continue;
+    }
+    const same = await verifyPassword(demoPassword(u), rows[0].password_hash);
+    await bus.execute(
+      new ChangeUserCommand(admin, u.sub, {
+        changes: profile,
+        password: same ? undefined : demoPassword(u),
+        disabled: false,
+      }),
+    );
+  }
+}
+
+function scopeText(u: DemoUser): string {
+  if (u.unit) return `unit ${u.unit}`;
+  if (u.department) return `department ${u.department}`;
+  return 'all';
+}
+
+function printLogins(): void {
+  console.log(
+    '\ndemo sign-ins (POST /auth/login; these passwords are for demos only, never in production):',
+  );
+  const rows = Object.values(USERS).map((u) => [
+    u.sub,
+    demoPassword(u),
+    u.roles.join(','),
+    scopeText(u),
+  ]);
+  const head = ['username', 'password', 'role', 'scope'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const r of [head, widths.map((w) => '-'.repeat(w)), ...rows])
+    console.log(`  ${r.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd());
+}
+
 async function approveAll(app: INestApplicationContext, ids: string[]): Promise<string[]> {
   const bus = app.get(CommandBus);
   const approved: string[] = [];
@@ -151,7 +219,10 @@ function printTokens(config: AppConfig): void {
   }
 }
 
-/** `demo`: the seed imported, targets approved, a plausible year of disbursements, demo users. */
+/**
+ * `demo`: the seed imported, targets approved, a plausible year of disbursements, demo users
+ * who can sign in (and tokens for them).
+ */
 export async function runDemo(): Promise<void> {
   const text = readFileSync(SEED, 'utf8');
   await withContext(async (app, config) => {
@@ -176,6 +247,8 @@ export async function runDemo(): Promise<void> {
       'recorded a year of quarterly disbursements: about a third on plan, the rest behind',
     );
     await app.get(ProjectionRunner).catchUpAll();
+    await ensureUsers(app);
     printTokens(config);
+    printLogins();
   });
 }

@@ -16,7 +16,14 @@ export abstract class DomainError extends Error {
 }
 
 export type DomainErrorKind =
-  'invalid' | 'forbidden' | 'not_found' | 'illegal_state' | 'conflict' | 'refused';
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'illegal_state'
+  | 'conflict'
+  | 'refused'
+  | 'throttled';
 
 /** 400: the input is malformed or invalid; `details.field` names the field. */
 export class InvalidInput extends DomainError {
@@ -24,6 +31,11 @@ export class InvalidInput extends DomainError {
   constructor(code: string, message: string, field: string, details: Record<string, unknown> = {}) {
     super(code, message, { field, ...details });
   }
+}
+
+/** 401: the credentials do not identify an active user (one answer for every reason). */
+export class Unauthenticated extends DomainError {
+  readonly kind = 'unauthenticated' as const;
 }
 
 /** 403: the actor's role may not do this. */
@@ -57,4 +69,9 @@ export class VersionConflict extends DomainError {
 /** 422: a business rule refuses the command (segregation of duties, over budget...). */
 export class Refused extends DomainError {
   readonly kind = 'refused' as const;
+}
+
+/** 429: too many attempts in a window (sign-in); `details.retryAfterSeconds` says how long. */
+export class Throttled extends DomainError {
+  readonly kind = 'throttled' as const;
 }

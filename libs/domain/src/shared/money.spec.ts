@@ -1,5 +1,5 @@
 import { InvalidInput } from './errors';
-import { formatYuan, parseWan, parseYuan } from './money';
+import { formatWan, formatYuan, parseWan, parseYuan } from './money';
 
 describe('money', () => {
   it.each([
@@ -38,5 +38,16 @@ describe('money', () => {
     expect(formatYuan(400000n)).toBe('4000.00');
     expect(formatYuan(5n)).toBe('0.05');
     expect(formatYuan(-150n)).toBe('-1.50');
+  });
+
+  it("formats fen as the documents' 万元: two decimals, up to six when needed, exact", () => {
+    expect(formatWan(400000n)).toBe('0.40');
+    expect(formatWan(20590000n)).toBe('20.59');
+    expect(formatWan(400050n)).toBe('0.40005');
+    expect(formatWan(1n)).toBe('0.000001');
+    expect(formatWan(0n)).toBe('0.00');
+    expect(formatWan(126500000n)).toBe('126.50');
+    for (const fen of [1n, 99n, 400050n, 123456789n, 10n ** 15n])
+      expect(parseWan(formatWan(fen))).toBe(fen);
   });
 });

@@ -40,6 +40,20 @@ export function formatYuan(fen: Fen): string {
   return `${sign}${abs / 100n}.${cents}`;
 }
 
+/**
+ * Formats fen as the documents' 万元 (1 万元 = 1,000,000 fen): two decimals, more (up to six)
+ * only when needed, so it reads back exactly with parseWan: 400,000 fen → "0.40", 400,050 → "0.40005".
+ */
+export function formatWan(fen: Fen): string {
+  const sign = fen < 0n ? '-' : '';
+  const abs = fen < 0n ? -fen : fen;
+  const frac = (abs % 1_000_000n)
+    .toString()
+    .padStart(6, '0')
+    .replace(/0{1,4}$/, '');
+  return `${sign}${abs / 1_000_000n}.${frac}`;
+}
+
 /** Fen from an event payload or database column (a string of digits). */
 export function fenOf(stored: string | number | bigint): Fen {
   return BigInt(stored);

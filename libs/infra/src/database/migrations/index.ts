@@ -7,6 +7,7 @@ import { Audit1764230000005 } from './1764230000005-audit';
 import { MonitoringRounds1764230000006 } from './1764230000006-monitoring-rounds';
 import { ScoreWeights1764230000007 } from './1764230000007-score-weights';
 import { AppendFunction1764230000008 } from './1764230000008-append-function';
+import { Users1764230000009 } from './1764230000009-users';
 
 /** Every migration, in order. Listed, not globbed, so the same list works from ts and js. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   MonitoringRounds1764230000006,
   ScoreWeights1764230000007,
   AppendFunction1764230000008,
+  Users1764230000009,
 ];

@@ -1,0 +1,200 @@
+import {
+  Command,
+  CommandHandler,
+  ICommandHandler,
+  IQueryHandler,
+  Query,
+  QueryHandler,
+} from '@nestjs/cqrs';
+import {
+  decideUser,
+  evolveUser,
+  initialUserState,
+  Role,
+  UserEvent,
+  UserProfile,
+  UserState,
+  userStreamId,
+} from '@bp/domain';
+import { Database, Sql } from '../database/sql';
+import { PostgresEventStore, RecordedEvent } from '../event-store/event-store';
+import { Caller, TargetStore, toDomainEvent } from '../performance-target/target-store';
+import { runStreamCommand } from '../shared/stream-command';
+import { hashPassword } from './password';
+
+/** A user as the API answers it: never a hash. */
+export interface UserView {
+  readonly id: string;
+  readonly name: string;
+  readonly roles: Role[];
+  readonly unit: string | null;
+  readonly department: string | null;
+  readonly disabled: boolean;
+  readonly lastLoginAt: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+interface UserRow {
+  id: string;
+  name: string;
+  roles: Role[];
+  unit_code: string | null;
+  department_code: string | null;
+  disabled: boolean;
+  last_login_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const VIEW_COLUMNS = `id, name, roles, unit_code, department_code, disabled, last_login_at, created_at, updated_at`;
+
+function toView(r: UserRow): UserView {
+  return {
+    id: r.id,
+    name: r.name,
+    roles: r.roles,
+    unit: r.unit_code,
+    department: r.department_code,
+    disabled: r.disabled,
+    lastLoginAt: r.last_login_at?.toISOString() ?? null,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+async function userRow(sql: Sql, id: string): Promise<UserView> {
+  const { rows } = await sql.query<UserRow>(`SELECT ${VIEW_COLUMNS} FROM users WHERE id = $1`, [
+    id,
+  ]);
+  return toView(rows[0]);
+}
+
+/**
+ * The `users` row as the events leave it, in their transaction. The hash is written only with a
+ * UserPasswordSet event, and only here: it is the one fact the events do not hold.
+ */
+async function projectUser(
+  sql: Sql,
+  events: readonly UserEvent[],
+  before: UserState,
+  hash: string | null,
+): Promise<void> {
+  const s = events.reduce(evolveUser, before);
+  const setsPassword = events.some((e) => e.type === 'UserPasswordSet');
+  await sql.query(
+    `INSERT INTO users AS u (id, name, roles, unit_code, department_code, password_hash, disabled, created_at, updated_at)
+     VALUES ($1, $2, $3::text[], $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, roles = EXCLUDED.roles,
+       unit_code = EXCLUDED.unit_code, department_code = EXCLUDED.department_code,
+       password_hash = CASE WHEN $10::boolean THEN EXCLUDED.password_hash ELSE u.password_hash END,
+       disabled = EXCLUDED.disabled, updated_at = EXCLUDED.updated_at`,
+    [
+      s.id,
+      s.name,
+      s.roles,
+      s.unit,
+      s.department,
+      hash ?? '',
+      s.disabled,
+      s.createdAt,
+      s.updatedAt,
+      setsPassword && hash !== null,
+    ],
+  );
+}
+
+const foldUser = (events: readonly RecordedEvent[]) =>
+  events.map((e) => toDomainEvent<UserEvent>(e)).reduce(evolveUser, initialUserState());
+
+export interface NewUser extends UserProfile {
+  readonly id: string;
+  readonly password: string;
+}
+
+export class CreateUserCommand extends Command<{ user: UserView; position: bigint }> {
+  constructor(
+    readonly caller: Caller,
+    readonly input: NewUser,
+  ) {
+    super();
+  }
+}
+
+/** POST /users: UserCreated and UserPasswordSet in `user-<id>`, and the `users` row with the hash. */
+@CommandHandler(CreateUserCommand)
+export class CreateUserHandler implements ICommandHandler<CreateUserCommand> {
+  constructor(
+    private readonly db: Database,
+    private readonly store: PostgresEventStore,
+    private readonly targets: TargetStore,
+  ) {}
+
+  async execute({ caller, input }: CreateUserCommand) {
+    const metadata = this.targets.metadata(caller, 'admin');
+    // decided once before hashing, so a refused command costs no bcrypt round
+    const { password, ...profile } = input;
+    decideUser({ type: 'CreateUser', data: input, metadata }, initialUserState());
+    const hash = await hashPassword(password);
+    const r = await runStreamCommand(this.db, this.store, {
+      streamId: userStreamId(input.id),
+      fold: foldUser,
+      decide: (state) =>
+        decideUser({ type: 'CreateUser', data: { ...profile, password }, metadata }, state),
+      project: (sql, events, state) => projectUser(sql, events, state, hash),
+    });
+    return { user: await userRow(this.db, input.id), position: r.position };
+  }
+}
+
+export interface UserChanges {
+  readonly changes: Partial<UserProfile>;
+  readonly password?: string;
+  readonly disabled?: boolean;
+}
+
+export class ChangeUserCommand extends Command<{ user: UserView; position: bigint }> {
+  constructor(
+    readonly caller: Caller,
+    readonly id: string,
+    readonly input: UserChanges,
+  ) {
+    super();
+  }
+}
+
+/** PATCH /users/:id: UserChanged, UserPasswordSet, UserDisabled or UserEnabled, as needed. */
+@CommandHandler(ChangeUserCommand)
+export class ChangeUserHandler implements ICommandHandler<ChangeUserCommand> {
+  constructor(
+    private readonly db: Database,
+    private readonly store: PostgresEventStore,
+    private readonly targets: TargetStore,
+  ) {}
+
+  async execute({ caller, id, input }: ChangeUserCommand) {
+    const metadata = this.targets.metadata(caller, 'admin');
+    const hash = input.password === undefined ? null : await hashPassword(input.password);
+    const r = await runStreamCommand(this.db, this.store, {
+      streamId: userStreamId(id),
+      fold: foldUser,
+      decide: (state) =>
+        decideUser({ type: 'ChangeUser', data: { id, ...input }, metadata }, state),
+      project: (sql, events, state) => projectUser(sql, events, state, hash),
+    });
+    return { user: await userRow(this.db, id), position: r.position };
+  }
+}
+
+export class ListUsersQuery extends Query<{ items: UserView[] }> {}
+
+/** GET /users: every user, by id. */
+@QueryHandler(ListUsersQuery)
+export class ListUsersHandler implements IQueryHandler<ListUsersQuery> {
+  constructor(private readonly db: Database) {}
+
+  async execute() {
+    const { rows } = await this.db.query<UserRow>(`SELECT ${VIEW_COLUMNS} FROM users ORDER BY id`);
+    return { items: rows.map(toView) };
+  }
+}
