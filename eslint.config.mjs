@@ -2,6 +2,17 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** The browser globals the web console (apps/web) may use; it runs in no Node. */
+const BROWSER_GLOBALS = Object.fromEntries(
+  [
+    'window', 'document', 'navigator', 'location', 'history', 'console', 'sessionStorage',
+    'localStorage', 'fetch', 'Headers', 'Request', 'Response', 'URL', 'URLSearchParams',
+    'FormData', 'Blob', 'File', 'FileReader', 'AbortController', 'crypto', 'ResizeObserver',
+    'HTMLElement', 'HTMLInputElement', 'Event', 'KeyboardEvent', 'MouseEvent', 'Intl',
+    'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'requestAnimationFrame',
+  ].map((name) => [name, 'readonly']),
+);
+
 const FRAMEWORKS = ['@nestjs/*', 'typeorm', 'typeorm/*', 'bullmq', 'ioredis', 'pg', 'rxjs', 'express'];
 
 export default tseslint.config(
@@ -27,6 +38,11 @@ export default tseslint.config(
         { selector: "CallExpression[callee.name='randomUUID']", message: 'ids come from outside the domain' },
       ],
     },
+  },
+  {
+    // the web console: browser code, TSX
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: BROWSER_GLOBALS },
   },
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],

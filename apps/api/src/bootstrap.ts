@@ -5,6 +5,7 @@ import { AppConfig, Clock, JsonLogger, systemClock } from '@bp/infra';
 import { AppModule } from './app.module';
 import { bodyErrors, ErrorFilter } from './http/error.filter';
 import { requestId } from './http/request-id';
+import { serveConsole } from './http/static-console';
 import { DOCX_MIME, IMPORT_LIMIT_BYTES } from './imports/import-body';
 import { refusePrototypeKeys, validationPipe } from './http/validation';
 
@@ -29,6 +30,7 @@ export async function createApiApp(
     limit: IMPORT_LIMIT_BYTES,
   });
   app.use(bodyErrors);
+  serveConsole(app);
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ErrorFilter());
   const doc = new DocumentBuilder()

@@ -1,0 +1,443 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { api, download } from '../api';
+import { useAuth } from '../auth';
+import {
+  ErrorText,
+  Loading,
+  Notice,
+  PageError,
+  StatusBadge,
+  useLoad,
+  useTitle,
+} from '../components';
+import { fieldOf } from '../errors';
+import { CHECKPOINT_NAMES, dateTime, STAGE_NAMES, statusName, wanYuan, yuan } from '../format';
+import type { Checkpoint, Grade, Indicator, Target, User } from '../types';
+import { Disbursements } from './Disbursements';
+
+const CHECKPOINTS: Checkpoint[] = ['M3', 'M6', 'M10', 'M12'];
+const GRADES: Grade[] = ['优', '良', '中', '差'];
+const OUTCOMES: Record<string, string> = {
+  passed: '通过',
+  returned: '退回修改',
+  rejected: '不予通过',
+};
+
+/** The stage the target (or its pending adjustment) awaits, if any. */
+function awaitedStage(t: Target): 'department' | 'finance' | null {
+  const s = t.pendingAdjustment?.status ?? t.status;
+  if (s === 'submitted') return 'department';
+  if (s === 'department_approved') return 'finance';
+  return null;
+}
+
+function mayReview(t: Target, user: User | null): boolean {
+  const stage = awaitedStage(t);
+  if (!user || !stage) return false;
+  return user.roles.includes(stage === 'department' ? 'department_reviewer' : 'finance_reviewer');
+}
+
+export function TargetPage() {
+  const { id = '' } = useParams();
+  const { user } = useAuth();
+  const target = useLoad(() => api<Target>(`/targets/${encodeURIComponent(id)}`), [id]);
+  const t = target.data;
+  useTitle(t ? t.projectName : '绩效目标');
+  const [downloadError, setDownloadError] = useState<unknown>(null);
+  const [downloading, setDownloading] = useState(false);
+
+  if (!t) {
+    return (
+      <section>
+        <p className="crumbs">
+          <Link to="/dashboard">单位看板</Link> / 绩效目标
+        </p>
+        <PageError error={target.error} />
+        {target.loading && <Loading />}
+      </section>
+    );
+  }
+
+  async function xlsx() {
+    setDownloading(true);
+    setDownloadError(null);
+    try {
+      await download(
+        `/targets/${encodeURIComponent(t!.id)}/xlsx`,
+        `${t!.projectName}-绩效目标表.xlsx`,
+      );
+    } catch (e) {
+      setDownloadError(e);
+    } finally {
+      setDownloading(false);
+    }
+  }
+
+  return (
+    <section>
+      <p className="crumbs">
+        <Link to="/dashboard">单位看板</Link> / {t.unitName} / 绩效目标
+      </p>
+      <div className="page-head">
+        <div>
+          <h1>{t.projectName}</h1>
+          <p className="muted">
+            <span className="mono">{t.id}</span> · 第 {t.version} 版 ·{' '}
+            <StatusBadge status={t.status} />
+            {t.pendingAdjustment && (
+              <span className="status status-submitted">
+                调整{statusName(t.pendingAdjustment.status ?? '')}
+              </span>
+            )}
+          </p>
+        </div>
+        <div className="actions">
+          {t.status === 'approved' && (
+            <Link className="btn" to={`/targets/${encodeURIComponent(t.id)}/execution`}>
+              执行进度图
+            </Link>
+          )}
+          <button type="button" className="btn" onClick={xlsx} disabled={downloading}>
+            下载绩效目标表
+          </button>
+        </div>
+      </div>
+      <ErrorText error={downloadError} />
+      <PageError error={target.error} />
+
+      {t.problems.length > 0 && (
+        <div className="banner banner-warn" role="note">
+          <strong>待解决的问题（解决前不能送审）：</strong>
+          <ul>
+            {t.problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {t.pendingAdjustment?.reason && (
+        <div className="banner banner-info" role="note">
+          调整申请审核中（{statusName(t.pendingAdjustment.status ?? '')}）：
+          {t.pendingAdjustment.reason}
+          。批复前原批复版本继续有效。
+        </div>
+      )}
+
+      <TargetTable t={t} />
+
+      {mayReview(t, user) && <ReviewForm t={t} onReviewed={(n) => target.set(n)} />}
+
+      <ReviewHistory t={t} />
+
+      {(t.status === 'approved' || (t.disbursements?.length ?? 0) > 0) && (
+        <Disbursements t={t} reload={target.reload} />
+      )}
+    </section>
+  );
+}
+
+function TargetTable({ t }: { t: Target }) {
+  return (
+    <div className="sheet">
+      <h2 className="sheet-title">项目绩效目标表</h2>
+      <p className="sheet-sub">（{t.fiscalYear}年度）</p>
+      <table className="form-table">
+        <colgroup>
+          <col style={{ width: '13%' }} />
+          <col style={{ width: '12%' }} />
+          <col style={{ width: '19%' }} />
+          <col style={{ width: '13%' }} />
+          <col style={{ width: '13%' }} />
+          <col style={{ width: '15%' }} />
+          <col style={{ width: '15%' }} />
+        </colgroup>
+        <tbody>
+          <tr>
+            <th>项目名称</th>
+            <td colSpan={3}>{t.projectName}</td>
+            <th>项目编码</th>
+            <td colSpan={2} className="mono">
+              {t.projectCode}
+            </td>
+          </tr>
+          <tr>
+            <th>预算单位</th>
+            <td colSpan={3}>{t.unitName}</td>
+            <th>单位编码</th>
+            <td colSpan={2} className="mono">
+              {t.unitCode}
+            </td>
+          </tr>
+          <tr>
+            <th rowSpan={2}>项目资金（万元）</th>
+            <th colSpan={2}>年度资金总额</th>
+            <th colSpan={2}>其中：财政拨款</th>
+            <th colSpan={2}>其他资金</th>
+          </tr>
+          <tr>
+            <td colSpan={2} className="num">
+              {wanYuan(t.budget.total)}
+            </td>
+            <td colSpan={2} className="num">
+              {wanYuan(t.budget.fiscal)}
+            </td>
+            <td colSpan={2} className="num">
+              {wanYuan(t.budget.other)}
+            </td>
+          </tr>
+          <tr>
+            <th>资金用途</th>
+            <td colSpan={6} className="pre">
+              {t.purpose}
+            </td>
+          </tr>
+          <tr>
+            <th rowSpan={3}>资金支出计划（%）</th>
+            <th>时间</th>
+            {CHECKPOINTS.map((c) => (
+              <th key={c} colSpan={c === 'M12' ? 2 : 1}>
+                {CHECKPOINT_NAMES[c]}
+              </th>
+            ))}
+          </tr>
+          <tr>
+            <th>填报</th>
+            {CHECKPOINTS.map((c) => (
+              <td key={c} colSpan={c === 'M12' ? 2 : 1} className="num">
+                {t.plan[c] === null ? '' : `${t.plan[c]}%`}
+              </td>
+            ))}
+          </tr>
+          <tr>
+            <th title="空白沿用上一节点的累计比例">执行计划</th>
+            {CHECKPOINTS.map((c) => (
+              <td key={c} colSpan={c === 'M12' ? 2 : 1} className="num muted-cell">
+                {t.effectivePlan[c] === null ? '' : `${t.effectivePlan[c]}%`}
+              </td>
+            ))}
+          </tr>
+          <tr>
+            <th>年度绩效目标</th>
+            <td colSpan={6} className="pre">
+              {t.goals}
+            </td>
+          </tr>
+        </tbody>
+      </table>
+      <IndicatorTable indicators={t.indicators} />
+    </div>
+  );
+}
+
+interface Row {
+  ind: Indicator;
+  span1: number;
+  span2: number;
+}
+
+/** Level-1 and level-2 cells span the rows of their group, as on the paper form. */
+function rowsOf(indicators: Indicator[]): Row[] {
+  const rows: Row[] = indicators.map((ind) => ({ ind, span1: 0, span2: 0 }));
+  for (let i = 0; i < rows.length;) {
+    let j = i;
+    while (j < rows.length && rows[j].ind.level1 === rows[i].ind.level1) j++;
+    rows[i].span1 = j - i;
+    for (let k = i; k < j;) {
+      let m = k;
+      while (m < j && rows[m].ind.level2 === rows[k].ind.level2) m++;
+      rows[k].span2 = m - k;
+      k = m;
+    }
+    i = j;
+  }
+  return rows;
+}
+
+function IndicatorTable({ indicators }: { indicators: Indicator[] }) {
+  if (indicators.length === 0) return <p className="empty">尚未填写绩效指标。</p>;
+  return (
+    <table className="form-table indicators">
+      <caption>绩效指标</caption>
+      <colgroup>
+        <col style={{ width: '10%' }} />
+        <col style={{ width: '13%' }} />
+        <col style={{ width: '18%' }} />
+        <col style={{ width: '24%' }} />
+        <col style={{ width: '14%' }} />
+        <col style={{ width: '21%' }} />
+      </colgroup>
+      <thead>
+        <tr>
+          <th>一级指标</th>
+          <th>二级指标</th>
+          <th>三级指标</th>
+          <th>绩效指标描述</th>
+          <th>指标值</th>
+          <th>指标值确定依据</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rowsOf(indicators).map(({ ind, span1, span2 }, i) => (
+          <tr key={i}>
+            {span1 > 0 && (
+              <th rowSpan={span1} className="level">
+                {ind.level1}
+              </th>
+            )}
+            {span2 > 0 && (
+              <th rowSpan={span2} className="level">
+                {ind.level2}
+              </th>
+            )}
+            <td>{ind.name}</td>
+            <td>{ind.description}</td>
+            <td className="target-value">{ind.target}</td>
+            <td>{ind.basis}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ReviewForm({ t, onReviewed }: { t: Target; onReviewed: (t: Target) => void }) {
+  const stage = awaitedStage(t)!;
+  const [grade, setGrade] = useState<Grade | ''>('');
+  const [opinion, setOpinion] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [fieldErrors, setFieldErrors] = useState<{ grade?: string; opinion?: unknown }>({});
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setDone(null);
+    const fe: typeof fieldErrors = {};
+    if (!grade) fe.grade = '请选择评级';
+    if ((grade === '中' || grade === '差') && !opinion.trim())
+      fe.opinion = '评级为“中”或“差”时必须填写审核意见';
+    setFieldErrors(fe);
+    if (fe.grade || fe.opinion) return;
+    setBusy(true);
+    try {
+      const next = await api<Target>(`/targets/${encodeURIComponent(t.id)}/reviews`, {
+        method: 'POST',
+        body: { grade, opinion: opinion.trim() },
+      });
+      setDone(`审核已提交，目标状态：${statusName(next.status)}`);
+      setGrade('');
+      setOpinion('');
+      onReviewed(next);
+    } catch (err) {
+      const f = fieldOf(err);
+      if (f === 'opinion') setFieldErrors({ opinion: err });
+      else if (f === 'grade') setFieldErrors({ grade: String((err as Error).message) });
+      else setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="card" onSubmit={submit} noValidate aria-labelledby="review-title">
+      <h2 id="review-title">
+        {STAGE_NAMES[stage]}
+        {t.pendingAdjustment ? '（调整申请）' : ''}
+      </h2>
+      {done && <Notice>{done}</Notice>}
+      <div
+        role="radiogroup"
+        aria-labelledby="grade-label"
+        aria-describedby="grade-hint"
+        className="radios"
+      >
+        <span id="grade-label" className="label">
+          评级
+        </span>
+        {GRADES.map((g) => (
+          <label key={g} className={`radio grade-${g}`}>
+            <input
+              type="radio"
+              name="grade"
+              value={g}
+              checked={grade === g}
+              onChange={() => setGrade(g)}
+            />
+            {g}
+          </label>
+        ))}
+      </div>
+      <p id="grade-hint" className="hint">
+        优、良：通过本阶段；中：退回修改；差：不予通过（中、差须填写审核意见）
+      </p>
+      {fieldErrors.grade && <ErrorText error={fieldErrors.grade} />}
+      <div className="field">
+        <label htmlFor="review-opinion">审核意见</label>
+        <textarea
+          id="review-opinion"
+          rows={3}
+          value={opinion}
+          onChange={(e) => setOpinion(e.target.value)}
+          aria-invalid={!!fieldErrors.opinion}
+          aria-required={grade === '中' || grade === '差'}
+        />
+        <ErrorText error={fieldErrors.opinion} />
+      </div>
+      <ErrorText error={error} />
+      <button type="submit" className="btn btn-primary" disabled={busy}>
+        提交审核
+      </button>
+    </form>
+  );
+}
+
+function ReviewHistory({ t }: { t: Target }) {
+  return (
+    <div className="card">
+      <h2>审核记录</h2>
+      {t.reviews.length === 0 ? (
+        <p className="empty">暂无审核记录。</p>
+      ) : (
+        <table className="grid">
+          <thead>
+            <tr>
+              <th>阶段</th>
+              <th>评级</th>
+              <th>结果</th>
+              <th>审核意见</th>
+              <th>审核人</th>
+              <th>时间</th>
+            </tr>
+          </thead>
+          <tbody>
+            {t.reviews.map((r, i) => (
+              <tr key={i}>
+                <td className="nowrap">
+                  {STAGE_NAMES[r.stage] ?? r.stage}
+                  {r.adjustmentId ? '（调整）' : ''}
+                </td>
+                <td>
+                  <span className={`grade grade-${r.grade}`}>{r.grade}</span>
+                </td>
+                <td className="nowrap">{OUTCOMES[r.outcome ?? ''] ?? ''}</td>
+                <td className="pre">{r.opinion}</td>
+                <td>{r.reviewer.name}</td>
+                <td className="nowrap">{dateTime(r.at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {t.createdBy && (
+        <p className="muted small">
+          创建：{t.createdBy.name}
+          {t.submittedBy ? ` · 送审：${t.submittedBy.name}` : ''}
+          {t.approvedBudget ? ` · 批复预算 ${yuan(t.approvedBudget.total)} 元` : ''}
+        </p>
+      )}
+    </div>
+  );
+}
