@@ -1,3 +1,4 @@
+import { spawn } from 'child_process';
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -101,6 +102,43 @@ export async function benchContext(
     close: async () => {
       await app.close();
       await db.drop();
+    },
+  };
+}
+
+/**
+ * The built API as a process of its own on the bench database (`LOG_LEVEL=silent`), once
+ * `/health` answers. BENCH_API_NODE_ARGS ('--cpu-prof --cpu-prof-dir=/tmp/prof') profiles it.
+ */
+export async function startBenchApi(
+  ctx: BenchContext,
+  jwtSecret: string,
+): Promise<{ base: string; stop(): Promise<void> }> {
+  const port = 3900 + Math.floor(Math.random() * 90);
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const api = spawn(process.execPath, [...nodeArgs, 'dist/apps/api/src/main.js'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: ctx.url,
+      PORT: String(port),
+      JWT_SECRET: jwtSecret,
+      LOG_LEVEL: 'silent',
+      QUEUE_PREFIX: ctx.config.queuePrefix,
+    },
+    stdio: 'ignore',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if ((await fetch(`${base}/health`).catch(() => null))?.ok) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    base,
+    async stop() {
+      if (api.exitCode !== null) return;
+      const exited = new Promise((r) => api.once('exit', r));
+      api.kill('SIGTERM');
+      await exited;
     },
   };
 }

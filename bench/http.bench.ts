@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import { PostgresEventStore, Database } from '@bp/infra';
 import autocannon from 'autocannon';
-import { spawn } from 'child_process';
 import { randomUUID } from 'crypto';
 import { Client } from 'pg';
 import { JwtService } from '@nestjs/jwt';
-import { benchContext, report, row } from './bench-support';
+import { benchContext, report, row, startBenchApi } from './bench-support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SECRET = 'bench-secret';
@@ -62,7 +61,7 @@ async function main(): Promise<void> {
   const ctx = await benchContext('http');
   const store = ctx.app.get(PostgresEventStore);
   const db = ctx.app.get(Database);
-  let api: ReturnType<typeof spawn> | undefined;
+  let api: Awaited<ReturnType<typeof startBenchApi>> | undefined;
   try {
     const raw8 = await rawInserts(ctx.url, 8);
     // as a command appends: one statement, atomic on its own (no explicit transaction)
@@ -71,29 +70,8 @@ async function main(): Promise<void> {
         { id: randomUUID(), type: 'Bench', data: { x: 1 }, metadata: { actor: 'bench' } },
       ]),
     );
-    const port = 3900 + Math.floor(Math.random() * 90);
-    // BENCH_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the API under load
-    const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    api = spawn(process.execPath, [...nodeArgs, 'dist/apps/api/src/main.js'], {
-      env: {
-        ...process.env,
-        DATABASE_URL: ctx.url,
-        PORT: String(port),
-        JWT_SECRET: SECRET,
-        LOG_LEVEL: 'silent',
-        QUEUE_PREFIX: ctx.config.queuePrefix,
-      },
-      stdio: 'ignore',
-    });
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await fetch(`${base}/health`)).ok) break;
-      } catch {
-        /* starting */
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    api = await startBenchApi(ctx, SECRET);
+    const base = api.base;
     // spread over 64 targets: one stream would measure its optimistic-lock contention instead
     const targets: string[] = [];
     for (let k = 1; k <= 64; k++) targets.push(await approvedTarget(base, `BENCH${k}`));
@@ -145,8 +123,7 @@ async function main(): Promise<void> {
       row('HTTP record disbursement, 64 connections', [h64.latency.p50], note(h64)),
     ]);
   } finally {
-    api?.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1500));
+    await api?.stop();
     await ctx.close();
   }
 }

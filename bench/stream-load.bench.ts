@@ -10,13 +10,12 @@ import {
   PostgresEventStore,
   TargetStore,
 } from '@bp/infra';
-import { spawn } from 'child_process';
 import { randomUUID } from 'crypto';
 import { mkdirSync, writeFileSync } from 'fs';
 import { resolve } from 'path';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
-import { benchContext, timeRuns } from './bench-support';
+import { benchContext, startBenchApi, timeRuns } from './bench-support';
 import { generateApprovedTargets } from './generate-events';
 
 const EVENTS = Number(process.env.BENCH_STREAM_EVENTS ?? 1000);
@@ -71,7 +70,7 @@ async function main(): Promise<void> {
   const store = ctx.app.get(PostgresEventStore);
   const targets = ctx.app.get(TargetStore);
   const raw = new Client({ connectionString: ctx.url });
-  let api: ReturnType<typeof spawn> | undefined;
+  let api: Awaited<ReturnType<typeof startBenchApi>> | undefined;
   try {
     await raw.connect();
     // the approved target (generated, as the other benchmarks do), then its disbursements through
@@ -151,19 +150,8 @@ async function main(): Promise<void> {
       throw new Error(`folded ${folded.state.disbursements.length} disbursements`);
 
     // GET /targets/:id through the built API, its own process, one request at a time
-    const port = 3900 + Math.floor(Math.random() * 90);
-    api = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
-      env: {
-        ...process.env,
-        DATABASE_URL: ctx.url,
-        PORT: String(port),
-        JWT_SECRET: SECRET,
-        LOG_LEVEL: 'silent',
-        QUEUE_PREFIX: ctx.config.queuePrefix,
-      },
-      stdio: 'ignore',
-    });
-    const url = `http://127.0.0.1:${port}/targets/${id}`;
+    api = await startBenchApi(ctx, SECRET);
+    const url = `${api.base}/targets/${id}`;
     const token = new JwtService({ secret: SECRET }).sign({
       sub: principal.id,
       name: principal.name,
@@ -224,11 +212,7 @@ async function main(): Promise<void> {
 
     write(cases);
   } finally {
-    if (api && api.exitCode === null) {
-      const exited = new Promise((r) => api?.once('exit', r));
-      api.kill('SIGTERM');
-      await exited;
-    }
+    await api?.stop();
     await raw.end().catch(() => undefined);
     await cleanQueue(ctx.config.redisUrl, ctx.config.queuePrefix);
     await ctx.close();
