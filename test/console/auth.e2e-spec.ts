@@ -88,6 +88,29 @@ describe('users and sign-in', () => {
       expect(Date.parse(zhang.lastLoginAt)).toBeGreaterThan(Date.now() - 60_000);
     });
 
+    it('revokes a signed-in token when the admin disables or changes its user', async () => {
+      const first = (await login('wang.dept', PASSWORDS.wang).expect(200)).body.token;
+      await request(t.http).get('/targets').set(as(first)).expect(200);
+      await patchUser('wang.dept', { disabled: true }).expect(200);
+      const refused = await request(t.http).get('/targets').set(as(first)).expect(401);
+      expect(refused.body.error.code).toBe('TOKEN_REVOKED');
+      // enabled again: the old token stays revoked (the user's version moved on), a new one works
+      await patchUser('wang.dept', { disabled: false }).expect(200);
+      await request(t.http).get('/targets').set(as(first)).expect(401);
+      const second = (await login('wang.dept', PASSWORDS.wang).expect(200)).body.token;
+      await request(t.http).get('/targets').set(as(second)).expect(200);
+      // a change of scope or roles revokes too: the token's claims would be out of date
+      await patchUser('wang.dept', { name: '王科长（部门）' }).expect(200);
+      const renamed = await request(t.http).get('/targets').set(as(second));
+      expect(renamed.status).toBe(401);
+      // a second sign-in does not revoke the first (last_login_at is not the version)
+      const a = (await login('wang.dept', PASSWORDS.wang).expect(200)).body.token;
+      const b = (await login('wang.dept', PASSWORDS.wang).expect(200)).body.token;
+      await request(t.http).get('/targets').set(as(a)).expect(200);
+      await request(t.http).get('/targets').set(as(b)).expect(200);
+      await patchUser('wang.dept', { name: '王科长' }).expect(200); // as the other tests know him
+    });
+
     it('takes the username without regard to case and surrounding blanks', async () => {
       await login('  Zhang.KJ ', PASSWORDS.zhang).expect(200);
     });

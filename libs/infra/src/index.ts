@@ -42,3 +42,4 @@ export * from './performance-target/target.xlsx';
 export * from './users/password';
 export * from './users/users.commands';
 export * from './users/login';
+export * from './users/user-sessions';

@@ -51,6 +51,7 @@ import { Clock, CLOCK, systemClock } from './shared/clock';
 import { ExecutionSeriesHandler, UnitTargetsHandler } from './performance-target/target.exports';
 import { ChangeUserHandler, CreateUserHandler, ListUsersHandler } from './users/users.commands';
 import { LoginHandler } from './users/login';
+import { UserSessions } from './users/user-sessions';
 
 export const REDIS = Symbol('REDIS');
 export const PROJECTIONS = Symbol('PROJECTIONS_QUEUE');
@@ -218,6 +219,11 @@ export class InfraModule {
           inject: [Database, REDIS],
         },
         {
+          provide: UserSessions,
+          useFactory: (db: Database) => new UserSessions(db),
+          inject: [Database],
+        },
+        {
           provide: InfraLifecycle,
           useFactory: (ds: DataSource, r: RedisClient, p: Queue, d: Queue, w: Queue) =>
             new InfraLifecycle(ds, r, [p, d, w]),
@@ -226,6 +232,7 @@ export class InfraModule {
         ...HANDLERS,
       ],
       exports: [
+        UserSessions,
         APP_CONFIG,
         CLOCK,
         DataSource,

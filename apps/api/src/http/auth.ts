@@ -10,7 +10,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { Principal, Role, ROLES, scopeOf } from '@bp/domain';
-import { Caller } from '@bp/infra';
+import { Caller, UserSessions } from '@bp/infra';
 import { Request } from 'express';
 
 const PUBLIC = 'bp:public';
@@ -63,9 +63,10 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly jwt: JwtService,
     private readonly reflector: Reflector,
+    private readonly sessions: UserSessions,
   ) {}
 
-  canActivate(ctx: ExecutionContext): boolean {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
@@ -79,6 +80,8 @@ export class AuthGuard implements CanActivate {
       throw unauthorized('INVALID_TOKEN', `the token is not valid: ${(e as Error).message}`);
     }
     req.principal = principalOf(claims);
+    // a token from POST /auth/login names the user's version; a change since revokes it
+    if (typeof claims.sv === 'number') await this.sessions.check(req.principal.id, claims.sv);
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (allowed && !req.principal.roles.some((r) => allowed.includes(r))) {
       throw new ForbiddenException({

@@ -50,8 +50,11 @@ export class AuthController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<LoginResponseDto> {
     let user: Principal;
+    let sessionVersion: number;
     try {
-      ({ user } = await this.commands.execute(new LoginCommand(dto.username, dto.password)));
+      ({ user, sessionVersion } = await this.commands.execute(
+        new LoginCommand(dto.username, dto.password),
+      ));
     } catch (e) {
       if (e instanceof Throttled) res.setHeader('Retry-After', String(e.details.retryAfterSeconds));
       throw e;
@@ -64,6 +67,8 @@ export class AuthController {
       roles: user.roles,
       ...(user.unit ? { unit: user.unit } : {}),
       ...(user.department ? { department: user.department } : {}),
+      // the user's version: any change by the admin (or disabling) revokes the token
+      sv: sessionVersion,
       iat,
       exp,
     });

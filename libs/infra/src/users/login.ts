@@ -9,7 +9,7 @@ import { verifyPassword } from './password';
 export const MAX_FAILED_LOGINS = 5;
 export const LOGIN_WINDOW_MINUTES = 15;
 
-export class LoginCommand extends Command<{ user: Principal }> {
+export class LoginCommand extends Command<{ user: Principal; sessionVersion: number }> {
   constructor(
     readonly username: string,
     readonly password: string,
@@ -26,6 +26,8 @@ interface CredentialRow {
   department_code: string | null;
   password_hash: string;
   disabled: boolean;
+  /** The user's version, `updated_at` in ms: the token's `sv` claim (see UserSessions). */
+  sv: string;
 }
 
 const invalid = () => new Unauthenticated('INVALID_CREDENTIALS', '用户名或密码错误');
@@ -44,12 +46,17 @@ export class LoginHandler implements ICommandHandler<LoginCommand> {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ username, password }: LoginCommand): Promise<{ user: Principal }> {
+  async execute({
+    username,
+    password,
+  }: LoginCommand): Promise<{ user: Principal; sessionVersion: number }> {
     const id = username.trim().toLowerCase();
     const now = this.clock.now();
     await this.takeAttempt(id, now);
     const { rows } = await this.db.query<CredentialRow>(
-      `SELECT id, name, roles, unit_code, department_code, password_hash, disabled FROM users WHERE id = $1`,
+      `SELECT id, name, roles, unit_code, department_code, password_hash, disabled,
+              (extract(epoch FROM updated_at) * 1000)::bigint::text AS sv
+         FROM users WHERE id = $1`,
       [id],
     );
     const row = rows[0];
@@ -67,6 +74,7 @@ export class LoginHandler implements ICommandHandler<LoginCommand> {
         unit: row.unit_code ?? undefined,
         department: row.department_code ?? undefined,
       },
+      sessionVersion: Number(row.sv),
     };
   }
 

@@ -16,6 +16,7 @@ import {
   UserState,
   userStreamId,
 } from '@bp/domain';
+import { UserSessions } from './user-sessions';
 import { Database, Sql } from '../database/sql';
 import { PostgresEventStore, RecordedEvent } from '../event-store/event-store';
 import { Caller, TargetStore, toDomainEvent } from '../performance-target/target-store';
@@ -170,6 +171,7 @@ export class ChangeUserHandler implements ICommandHandler<ChangeUserCommand> {
     private readonly db: Database,
     private readonly store: PostgresEventStore,
     private readonly targets: TargetStore,
+    private readonly sessions: UserSessions,
   ) {}
 
   async execute({ caller, id, input }: ChangeUserCommand) {
@@ -182,6 +184,7 @@ export class ChangeUserHandler implements ICommandHandler<ChangeUserCommand> {
         decideUser({ type: 'ChangeUser', data: { id, ...input }, metadata }, state),
       project: (sql, events, state) => projectUser(sql, events, state, hash),
     });
+    this.sessions.forget(id); // this process revokes at once; others within 5 s
     return { user: await userRow(this.db, id), position: r.position };
   }
 }
