@@ -26,6 +26,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--disable-dev-shm-usage',
+      '--lang=zh-CN', // date inputs read 年/月/日, as the officers see them
     ],
   });
 }

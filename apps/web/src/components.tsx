@@ -14,6 +14,32 @@ export function ErrorText({ error, id }: { error: unknown; id?: string }) {
   );
 }
 
+/**
+ * A labelled form field: the wrapper `div.field` (plus any extra classes), the label
+ * pointing at `id`, the control itself (children, which carry that `id`) and its error.
+ */
+export function Field({
+  id,
+  label,
+  error,
+  className,
+  children,
+}: {
+  id: string;
+  label: ReactNode;
+  error?: unknown;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className={className ? `field ${className}` : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      {children}
+      <ErrorText error={error} />
+    </div>
+  );
+}
+
 /** A page-level error, at the top of the page. */
 export function PageError({ error }: { error: unknown }) {
   if (error === null || error === undefined) return null;

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { api, download } from '../api';
-import { ErrorText, Loading, PageError, useTitle } from '../components';
+import { ErrorText, Field, Loading, PageError, useTitle } from '../components';
 import { fieldOf } from '../errors';
 import { ALERT_KINDS, CHECKPOINT_NAMES, dateTime, roleName, STAGE_NAMES, yuan } from '../format';
 import type { AuditEvent } from '../types';
@@ -165,8 +165,11 @@ export function AuditPage() {
   }
 
   const input = (key: keyof Filters, label: string, props: Record<string, unknown> = {}) => (
-    <div className="field">
-      <label htmlFor={`audit-${key}`}>{label}</label>
+    <Field
+      id={`audit-${key}`}
+      label={label}
+      error={fieldError.field === key ? fieldError.error : undefined}
+    >
       <input
         id={`audit-${key}`}
         value={form[key]}
@@ -174,8 +177,7 @@ export function AuditPage() {
         aria-invalid={fieldError.field === key}
         {...props}
       />
-      {fieldError.field === key && <ErrorText error={fieldError.error} />}
-    </div>
+    </Field>
   );
 
   return (

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, download } from '../api';
 import { useAuth } from '../auth';
-import { ErrorText, LevelMark, Loading, PageError, useLoad, useTitle } from '../components';
+import { ErrorText, Field, LevelMark, Loading, PageError, useLoad, useTitle } from '../components';
 import { LEVEL_NAMES, pct, pp, today, toFen, yuan } from '../format';
 import type { Level, MonitoredTarget, MonitoredUnit } from '../types';
 import { unitNames } from '../units';
@@ -170,8 +170,7 @@ export function DashboardPage() {
       </div>
       <ErrorText error={downloadError} />
       <div className="toolbar">
-        <div className="field inline">
-          <label htmlFor="dash-year">年度</label>
+        <Field id="dash-year" label="年度" className="inline">
           <input
             id="dash-year"
             type="number"
@@ -184,19 +183,17 @@ export function DashboardPage() {
             }}
             className="w-year"
           />
-        </div>
-        <div className="field inline">
-          <label htmlFor="dash-asof">截至日期</label>
+        </Field>
+        <Field id="dash-asof" label="截至日期" className="inline">
           <input
             id="dash-asof"
             type="date"
             value={asOf}
             onChange={(e) => set('asOf', e.target.value)}
           />
-        </div>
+        </Field>
         {!ownUnit && (
-          <div className="field inline">
-            <label htmlFor="dash-unit">预算单位</label>
+          <Field id="dash-unit" label="预算单位" className="inline">
             <select id="dash-unit" value={unit} onChange={(e) => set('unit', e.target.value)}>
               <option value="">全部单位</option>
               {(units.data?.items ?? []).map((u) => (
@@ -205,7 +202,7 @@ export function DashboardPage() {
                 </option>
               ))}
             </select>
-          </div>
+          </Field>
         )}
       </div>
       {!validDate && <ErrorText error="请选择截至日期" />}
@@ -247,8 +244,7 @@ export function DashboardPage() {
       )}
 
       <div className="toolbar">
-        <div className="field inline">
-          <label htmlFor="dash-level">预警等级</label>
+        <Field id="dash-level" label="预警等级" className="inline">
           <select
             id="dash-level"
             value={levelFilter}
@@ -261,9 +257,8 @@ export function DashboardPage() {
               </option>
             ))}
           </select>
-        </div>
-        <div className="field inline grow">
-          <label htmlFor="dash-text">名称筛选</label>
+        </Field>
+        <Field id="dash-text" label="名称筛选" className="inline grow">
           <input
             id="dash-text"
             type="search"
@@ -271,7 +266,7 @@ export function DashboardPage() {
             value={text}
             onChange={(e) => setText(e.target.value)}
           />
-        </div>
+        </Field>
         <span className="muted small">显示 {rows.length} 个目标</span>
       </div>
 

@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api';
 import { useAuth } from '../auth';
-import { ErrorText, Notice } from '../components';
+import { ErrorText, Field, Notice } from '../components';
 import { fieldOf, messageOf } from '../errors';
 import { date, dateTime, SOURCE_NAMES, toFen, yuan } from '../format';
 import { amountOf, newKey } from '../ids';
@@ -221,8 +221,7 @@ function DisbursementForm({ t, onDone }: { t: Target; onDone: (msg: string) => v
     <form className="subform" onSubmit={submit} noValidate aria-labelledby="disb-title">
       <h3 id="disb-title">登记支出</h3>
       <div className="form-grid">
-        <div className="field">
-          <label htmlFor="disb-amount">金额（元）</label>
+        <Field id="disb-amount" label="金额（元）" error={errors.amount}>
           <input
             id="disb-amount"
             inputMode="decimal"
@@ -231,10 +230,8 @@ function DisbursementForm({ t, onDone }: { t: Target; onDone: (msg: string) => v
             aria-invalid={!!errors.amount}
             placeholder="例如 12500.00"
           />
-          <ErrorText error={errors.amount} />
-        </div>
-        <div className="field">
-          <label htmlFor="disb-date">支付日期</label>
+        </Field>
+        <Field id="disb-date" label="支付日期" error={errors.date}>
           <input
             id="disb-date"
             type="date"
@@ -244,10 +241,8 @@ function DisbursementForm({ t, onDone }: { t: Target; onDone: (msg: string) => v
             onChange={(e) => setPayDate(e.target.value)}
             aria-invalid={!!errors.date}
           />
-          <ErrorText error={errors.date} />
-        </div>
-        <div className="field">
-          <label htmlFor="disb-voucher">凭证号</label>
+        </Field>
+        <Field id="disb-voucher" label="凭证号" error={errors.voucherNo}>
           <input
             id="disb-voucher"
             value={voucherNo}
@@ -255,10 +250,8 @@ function DisbursementForm({ t, onDone }: { t: Target; onDone: (msg: string) => v
             aria-invalid={!!errors.voucherNo}
             placeholder="例如 记-05-001"
           />
-          <ErrorText error={errors.voucherNo} />
-        </div>
-        <div className="field">
-          <label htmlFor="disb-source">资金来源</label>
+        </Field>
+        <Field id="disb-source" label="资金来源" error={errors.source}>
           <select
             id="disb-source"
             value={source}
@@ -267,13 +260,10 @@ function DisbursementForm({ t, onDone }: { t: Target; onDone: (msg: string) => v
             <option value="fiscal">财政拨款</option>
             <option value="other">其他资金</option>
           </select>
-          <ErrorText error={errors.source} />
-        </div>
-        <div className="field field-wide">
-          <label htmlFor="disb-note">备注</label>
+        </Field>
+        <Field id="disb-note" label="备注" error={errors.note} className="field-wide">
           <input id="disb-note" value={note} onChange={(e) => setNote(e.target.value)} />
-          <ErrorText error={errors.note} />
-        </div>
+        </Field>
       </div>
       <ErrorText error={errors.form} />
       <button type="submit" className="btn btn-primary" disabled={busy}>
@@ -328,8 +318,7 @@ function ReversalForm(props: {
   return (
     <form className="reversal" onSubmit={submit} noValidate aria-label={`冲销凭证 ${d.voucherNo}`}>
       <div className="form-grid">
-        <div className="field">
-          <label htmlFor={`rev-amount-${d.id}`}>冲销金额（元）</label>
+        <Field id={`rev-amount-${d.id}`} label="冲销金额（元）" error={errors.amount}>
           <input
             id={`rev-amount-${d.id}`}
             inputMode="decimal"
@@ -338,18 +327,20 @@ function ReversalForm(props: {
             aria-invalid={!!errors.amount}
           />
           <span className="hint">最多可冲销 {yuan(props.remaining)} 元</span>
-          <ErrorText error={errors.amount} />
-        </div>
-        <div className="field field-wide">
-          <label htmlFor={`rev-reason-${d.id}`}>冲销原因</label>
+        </Field>
+        <Field
+          id={`rev-reason-${d.id}`}
+          label="冲销原因"
+          error={errors.reason}
+          className="field-wide"
+        >
           <input
             id={`rev-reason-${d.id}`}
             value={reason}
             onChange={(e) => setReason(e.target.value)}
             aria-invalid={!!errors.reason}
           />
-          <ErrorText error={errors.reason} />
-        </div>
+        </Field>
       </div>
       <ErrorText error={errors.form} />
       <div className="actions">

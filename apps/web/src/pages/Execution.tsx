@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { api } from '../api';
 import { echarts } from '../chart';
-import { ErrorText, Loading, PageError, useLoad, useTitle } from '../components';
+import { ErrorText, Field, Loading, PageError, useLoad, useTitle } from '../components';
 import { CHECKPOINT_NAMES, pct, pp, today, yuan } from '../format';
 import type { Execution, Target } from '../types';
 
@@ -45,8 +45,7 @@ export function ExecutionPage() {
       </p>
       <div className="page-head">
         <h1>执行进度：{name}</h1>
-        <div className="field inline">
-          <label htmlFor="exec-asof">截至日期</label>
+        <Field id="exec-asof" label="截至日期" className="inline">
           <input
             id="exec-asof"
             type="date"
@@ -57,7 +56,7 @@ export function ExecutionPage() {
               setParams(ev.target.value ? { asOf: ev.target.value } : {}, { replace: true })
             }
           />
-        </div>
+        </Field>
       </div>
       {!validDate && <ErrorText error="请选择截至日期" />}
       <PageError error={exec.error} />

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../api';
-import { ErrorText, Notice, useTitle } from '../components';
+import { ErrorText, Field, Notice, useTitle } from '../components';
 import { fieldOf } from '../errors';
 import { statusName, wanYuan, yuan } from '../format';
 import type { ImportReport } from '../types';
@@ -76,8 +76,7 @@ export function ImportPage() {
           .docx）。先预检，核对结果后再确认导入；已送审或已批复的目标不会被改动，列为冲突。
         </p>
         <div className="form-grid">
-          <div className="field field-wide">
-            <label htmlFor="import-file">文档文件</label>
+          <Field id="import-file" label="文档文件" error={errors.file} className="field-wide">
             <input
               id="import-file"
               type="file"
@@ -89,10 +88,8 @@ export function ImportPage() {
               }}
               aria-invalid={!!errors.file}
             />
-            <ErrorText error={errors.file} />
-          </div>
-          <div className="field">
-            <label htmlFor="import-year">年度</label>
+          </Field>
+          <Field id="import-year" label="年度" error={errors.year}>
             <input
               id="import-year"
               type="number"
@@ -106,8 +103,7 @@ export function ImportPage() {
               aria-invalid={!!errors.year}
               className="w-year"
             />
-            <ErrorText error={errors.year} />
-          </div>
+          </Field>
         </div>
         <ErrorText error={errors.form} />
         <div className="actions">

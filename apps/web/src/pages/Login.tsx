@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Navigate, useLocation } from 'react-router-dom';
 import { homeOf, useAuth } from '../auth';
-import { ErrorText, useTitle } from '../components';
+import { ErrorText, Field, useTitle } from '../components';
 
 export function LoginPage() {
   useTitle('登录');
@@ -50,8 +50,7 @@ export function LoginPage() {
             {notice}
           </p>
         )}
-        <div className="field">
-          <label htmlFor="login-username">用户名</label>
+        <Field id="login-username" label="用户名">
           <input
             id="login-username"
             name="username"
@@ -60,9 +59,8 @@ export function LoginPage() {
             value={username}
             onChange={(e) => setUsername(e.target.value)}
           />
-        </div>
-        <div className="field">
-          <label htmlFor="login-password">密码</label>
+        </Field>
+        <Field id="login-password" label="密码">
           <input
             id="login-password"
             name="password"
@@ -71,7 +69,7 @@ export function LoginPage() {
             value={password}
             onChange={(e) => setPassword(e.target.value)}
           />
-        </div>
+        </Field>
         <ErrorText error={error} />
         <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
           登录

@@ -5,6 +5,7 @@ import { api, download } from '../api';
 import { useAuth } from '../auth';
 import {
   ErrorText,
+  Field,
   Loading,
   Notice,
   PageError,
@@ -374,8 +375,7 @@ function ReviewForm({ t, onReviewed }: { t: Target; onReviewed: (t: Target) => v
         优、良：通过本阶段；中：退回修改；差：不予通过（中、差须填写审核意见）
       </p>
       {fieldErrors.grade && <ErrorText error={fieldErrors.grade} />}
-      <div className="field">
-        <label htmlFor="review-opinion">审核意见</label>
+      <Field id="review-opinion" label="审核意见" error={fieldErrors.opinion}>
         <textarea
           id="review-opinion"
           rows={3}
@@ -384,8 +384,7 @@ function ReviewForm({ t, onReviewed }: { t: Target; onReviewed: (t: Target) => v
           aria-invalid={!!fieldErrors.opinion}
           aria-required={grade === '中' || grade === '差'}
         />
-        <ErrorText error={fieldErrors.opinion} />
-      </div>
+      </Field>
       <ErrorText error={error} />
       <button type="submit" className="btn btn-primary" disabled={busy}>
         提交审核

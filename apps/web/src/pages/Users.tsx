@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api';
-import { ErrorText, Loading, Notice, PageError, useLoad, useTitle } from '../components';
+import { ErrorText, Field, Loading, Notice, PageError, useLoad, useTitle } from '../components';
 import { fieldOf } from '../errors';
 import { ALL_ROLES, dateTime, ROLE_NAMES, roleName } from '../format';
 import type { ManagedUser, Role } from '../types';
@@ -146,8 +146,7 @@ function UserRow(props: {
                 void props.patch({ password }, `已重置 ${u.id} 的密码`);
               }}
             >
-              <div className="field inline">
-                <label htmlFor={`pw-${u.id}`}>新密码</label>
+              <Field id={`pw-${u.id}`} label="新密码" className="inline">
                 <input
                   id={`pw-${u.id}`}
                   type="password"
@@ -155,7 +154,7 @@ function UserRow(props: {
                   value={password}
                   onChange={(e) => setPassword(e.target.value)}
                 />
-              </div>
+              </Field>
               <button type="submit" className="btn btn-primary btn-small">
                 确认重置
               </button>
@@ -230,8 +229,7 @@ function AddUser({ onAdded }: { onAdded: (id: string) => void }) {
     label: string,
     type = 'text',
   ) => (
-    <div className="field">
-      <label htmlFor={`new-${key}`}>{label}</label>
+    <Field id={`new-${key}`} label={label} error={errors[key]}>
       <input
         id={`new-${key}`}
         type={type}
@@ -240,8 +238,7 @@ function AddUser({ onAdded }: { onAdded: (id: string) => void }) {
         onChange={(e) => setU({ ...u, [key]: e.target.value })}
         aria-invalid={!!errors[key]}
       />
-      <ErrorText error={errors[key]} />
-    </div>
+    </Field>
   );
 
   return (
