@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Role } from '@bp/domain';
-import { AppConfig, loadConfig } from '@bp/infra';
+import { AppConfig, Clock, loadConfig } from '@bp/infra';
 import { INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
 import { Cluster, Redis } from 'ioredis';
@@ -38,7 +38,7 @@ export interface TokenClaims {
 export async function createTestApp(
   label: string,
   overrides: Partial<AppConfig> = {},
-  options: { withWorker?: boolean; databaseServer?: string } = {},
+  options: { withWorker?: boolean; databaseServer?: string; clock?: Clock } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase(label, options.databaseServer);
   const config = loadConfig(process.env, {
@@ -49,9 +49,9 @@ export async function createTestApp(
     logLevel: 'silent',
     ...overrides,
   });
-  const app = await createApiApp(config);
+  const app = await createApiApp(config, options.clock);
   await app.init();
-  const worker = options.withWorker ? await createWorker(config) : undefined;
+  const worker = options.withWorker ? await createWorker(config, options.clock) : undefined;
   const jwt = new JwtService({ secret: TEST_JWT_SECRET });
   return {
     app,

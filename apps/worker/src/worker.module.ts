@@ -1,15 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AppConfig, InfraModule } from '@bp/infra';
+import { AppConfig, Clock, InfraModule, systemClock } from '@bp/infra';
 import { ProjectionsProcessor } from './processors/projections.processor';
 import { AlertsProcessor } from './processors/alerts.processor';
 
 @Module({})
 export class WorkerModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, clock: Clock = systemClock): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CqrsModule.forRoot(), InfraModule.forRoot(config)],
+      imports: [CqrsModule.forRoot(), InfraModule.forRoot(config, clock)],
       providers: [ProjectionsProcessor, AlertsProcessor],
     };
   }

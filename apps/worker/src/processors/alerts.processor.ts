@@ -1,5 +1,5 @@
 import { Inject, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AlertKind, DomainError } from '@bp/domain';
+import { AlertKind, checkpointSweepDue, DomainError } from '@bp/domain';
 import {
   APP_CONFIG,
   AppConfig,
@@ -16,6 +16,7 @@ import {
   SweepService,
   SWEEPS,
   SWEEPS_QUEUE,
+  hourInShanghai,
   todayInShanghai,
 } from '@bp/infra';
 import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
@@ -90,7 +91,10 @@ export class AlertsProcessor implements OnApplicationBootstrap, OnApplicationShu
     );
   }
 
-  /** Re-queues pending deliveries and re-registers the schedulers (both idempotent). */
+  /**
+   * Re-queues pending deliveries, re-registers the schedulers and runs a checkpoint sweep that
+   * never ran (all idempotent): Redis only carries the work, PostgreSQL says what is owed.
+   */
   private async tick(): Promise<void> {
     try {
       const { rows } = await this.db.query<{ id: string }>(
@@ -98,9 +102,38 @@ export class AlertsProcessor implements OnApplicationBootstrap, OnApplicationShu
       );
       await this.deliveries.enqueue(rows.map((r) => r.id));
       await this.schedule();
+      await this.sweepMissedCheckpoint();
     } catch (e) {
       this.logger.warn(`periodic requeue failed: ${(e as Error).message}`);
     }
+  }
+
+  /**
+   * A checkpoint whose scheduled sweep is overdue (from 08:00 the day after, for a week) and
+   * has no recorded checkpoint sweep gets one: its job was lost with Redis, or Redis was down
+   * that morning. One job id per date, so workers do not queue it twice; a sweep run twice
+   * raises nothing twice anyway.
+   */
+  private async sweepMissedCheckpoint(): Promise<void> {
+    const due = checkpointSweepDue(todayInShanghai(this.clock), hourInShanghai(this.clock));
+    if (!due) return;
+    const { rows } = await this.db.query(
+      `SELECT 1 FROM sweep_runs WHERE kind = 'checkpoint' AND as_of = $1 LIMIT 1`,
+      [due],
+    );
+    if (rows.length > 0) return;
+    await this.sweeps.add(
+      SWEEP_JOB,
+      { kind: 'checkpoint', asOf: due },
+      {
+        jobId: `sweep-checkpoint-missed-${due}`,
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 5000 },
+        removeOnComplete: true,
+        removeOnFail: 100,
+      },
+    );
+    this.logger.warn(`checkpoint sweep as of ${due} had not run: queued it`);
   }
 
   async sweep(job: Job): Promise<unknown> {

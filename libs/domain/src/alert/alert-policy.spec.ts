@@ -1,5 +1,5 @@
 import { DEFAULT_THRESHOLDS, executionAsOf } from '../monitoring/execution';
-import { alertsFor, assertSweepDate, dueForEscalation } from './alert-policy';
+import { alertsFor, assertSweepDate, checkpointSweepDue, dueForEscalation } from './alert-policy';
 
 // 4,000.00 元, plan 0 / 100 / 100 / 100
 const input = (paid: bigint) => ({
@@ -68,5 +68,27 @@ describe('sweep dates and escalation', () => {
   it('escalates a red alert after the given number of days', () => {
     expect(dueForEscalation('2022-06-30', '2022-07-02', 3)).toBe(false);
     expect(dueForEscalation('2022-06-30', '2022-07-03', 3)).toBe(true);
+  });
+});
+
+describe('checkpointSweepDue: a checkpoint sweep the worker runs itself when none is recorded', () => {
+  it('is due from 08:00 the day after a checkpoint, an hour after the scheduled 07:00 run', () => {
+    expect(checkpointSweepDue('2022-07-01', 7)).toBeNull();
+    expect(checkpointSweepDue('2022-07-01', 8)).toBe('2022-06-30');
+    expect(checkpointSweepDue('2022-07-02', 0)).toBe('2022-06-30');
+  });
+
+  it('is due for a week, then left to an operator', () => {
+    expect(checkpointSweepDue('2022-07-07', 23)).toBe('2022-06-30');
+    expect(checkpointSweepDue('2022-07-08', 9)).toBeNull();
+    expect(checkpointSweepDue('2022-06-30', 12)).toBeNull(); // the checkpoint day itself
+    expect(checkpointSweepDue('2022-05-20', 12)).toBeNull();
+  });
+
+  it('finds every checkpoint, the year-end one across the new year too', () => {
+    expect(checkpointSweepDue('2022-04-01', 9)).toBe('2022-03-31');
+    expect(checkpointSweepDue('2022-11-03', 9)).toBe('2022-10-31');
+    expect(checkpointSweepDue('2023-01-01', 8)).toBe('2022-12-31');
+    expect(checkpointSweepDue('2023-01-05', 9)).toBe('2022-12-31');
   });
 });

@@ -1,7 +1,8 @@
-import { Checkpoint } from '../performance-target/spending-plan';
+import { Checkpoint, CHECKPOINTS } from '../performance-target/spending-plan';
 import { InvalidInput } from '../shared/errors';
 import {
   BusinessDate,
+  checkpointDate,
   ExecutionView,
   isBusinessDate,
   isCheckpointDate,
@@ -90,4 +91,32 @@ export function dueForEscalation(
     Date.UTC(+sweepAsOf.slice(0, 4), +sweepAsOf.slice(5, 7) - 1, +sweepAsOf.slice(8, 10)) -
     Date.UTC(+raisedAsOf.slice(0, 4), +raisedAsOf.slice(5, 7) - 1, +raisedAsOf.slice(8, 10));
   return ms / 86400000 >= days;
+}
+
+/** Days since 1970-01-01 of a business date (calendar arithmetic, no time zone involved). */
+const dayNumber = (d: BusinessDate) =>
+  Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000;
+
+/** The hour of the day after a checkpoint from which its checkpoint sweep is overdue. */
+export const CHECKPOINT_SWEEP_OVERDUE_HOUR = 8;
+/** How long after a checkpoint a missed checkpoint sweep is still run by itself. */
+export const CHECKPOINT_SWEEP_GRACE_DAYS = 7;
+
+/**
+ * The checkpoint whose sweep should have run by now: the scheduled one runs the day after the
+ * checkpoint at 07:00 Asia/Shanghai, so from 08:00 that day, and for a week, a checkpoint with
+ * no recorded checkpoint sweep is swept by the worker itself (Redis lost the job, or was down
+ * that morning). `today` and `hour` are Asia/Shanghai's. null when none is due.
+ */
+export function checkpointSweepDue(today: BusinessDate, hour: number): BusinessDate | null {
+  const year = Number(today.slice(0, 4));
+  const t = dayNumber(today);
+  const due = [checkpointDate(year - 1, 'M12'), ...CHECKPOINTS.map((c) => checkpointDate(year, c))]
+    .map((date) => ({ date, after: t - dayNumber(date) }))
+    .filter(
+      ({ after }) =>
+        (after > 1 || (after === 1 && hour >= CHECKPOINT_SWEEP_OVERDUE_HOUR)) &&
+        after <= CHECKPOINT_SWEEP_GRACE_DAYS,
+    );
+  return due.length > 0 ? due[due.length - 1].date : null;
 }

@@ -87,6 +87,12 @@ export class SweepService {
     raised.deliveries.push(...reminded.deliveries);
     const pending = [...raised.deliveries, ...escalated.deliveries];
     await this.deliveries.enqueue(pending);
+    // recorded last: a sweep that dies before this is run again, and inserts nothing twice
+    await this.db.query(
+      `INSERT INTO sweep_runs (kind, as_of, request_id, evaluated, raised, escalated, finished_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [kind, asOf, requestId, rows.length, raised.alerts, escalated.alerts, this.clock.now()],
+    );
     return {
       kind,
       asOf,

@@ -8,6 +8,7 @@ import { MonitoringRounds1764230000006 } from './1764230000006-monitoring-rounds
 import { ScoreWeights1764230000007 } from './1764230000007-score-weights';
 import { AppendFunction1764230000008 } from './1764230000008-append-function';
 import { Users1764230000009 } from './1764230000009-users';
+import { SweepRuns1764230000010 } from './1764230000010-sweep-runs';
 
 /** Every migration, in order. Listed, not globbed, so the same list works from ts and js. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ScoreWeights1764230000007,
   AppendFunction1764230000008,
   Users1764230000009,
+  SweepRuns1764230000010,
 ];
