@@ -9,7 +9,7 @@ import {
   startWebhookReceiver,
   WebhookReceiver,
 } from '../support/receivers';
-import { approve, importSeed } from '../support/workflow';
+import { approve, importSeed, projectionsCaughtUp } from '../support/workflow';
 
 // 汽车保险费 of 314001 and 314004: 4,000.00 元 each, plan 0 / 100 / 100 / 100 from June on
 const T1 = '2022-314001-13030322P00391410001H';
@@ -154,14 +154,7 @@ describe('alerts to unit heads when spending falls behind', () => {
       .expect(200);
     hooks.failFirst('/robot/314004', 2); // a robot down for a while: retried with backoff
     hooks.hang('/robot/hangs'); // a robot that never answers: timed out, retried, then failed
-    await until(
-      async () =>
-        (await request(t.http).get('/projections').set(auth(admin))).body.every(
-          (p: { lag: number }) => p.lag === 0,
-        ),
-      20000,
-      'projections',
-    );
+    await projectionsCaughtUp(t);
   }, 60000);
 
   afterAll(async () => {
@@ -368,14 +361,7 @@ describe('two workers sweeping at once', () => {
         })
         .expect(200);
     }
-    await until(
-      async () =>
-        (
-          await request(t.http).get('/projections').set('Authorization', `Bearer ${admin}`)
-        ).body.every((p: { lag: number }) => p.lag === 0),
-      20000,
-      'projections',
-    );
+    await projectionsCaughtUp(t);
   }, 60000);
 
   afterAll(async () => {

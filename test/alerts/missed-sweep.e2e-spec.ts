@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app-factory';
 import { until } from '../support/processes';
-import { approve, importSeed } from '../support/workflow';
+import { approve, importSeed, projectionsCaughtUp } from '../support/workflow';
 
 // 汽车保险费 of 314001: 4,000.00 元, plan 0 / 100 / 100 / 100: nothing paid is red at 30 Jun
 const T1 = '2022-314001-13030322P00391410001H';
@@ -39,14 +39,7 @@ describe('a checkpoint sweep that never ran', () => {
   it('is run by the worker from 08:00 the day after, and only once', async () => {
     await importSeed(t);
     await approve(t, T1);
-    await until(
-      async () =>
-        (await request(t.http).get('/projections').set(admin())).body.every(
-          (p: { lag: number }) => p.lag === 0,
-        ),
-      20000,
-      'the projections',
-    );
+    await projectionsCaughtUp(t);
     // 30 Jun and 1 Jul before 08:00: not due yet (the scheduled run is at 07:00)
     now = new Date('2022-07-01T07:30:00+08:00');
     await new Promise((r) => setTimeout(r, 1000)); // five ticks of the worker

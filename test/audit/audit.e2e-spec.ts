@@ -4,7 +4,7 @@ import request from 'supertest';
 import { asBuffer } from '../support/download';
 import { createTestApp, TestApp } from '../support/app-factory';
 import { until } from '../support/processes';
-import { importSeed } from '../support/workflow';
+import { importSeed, projectionsCaughtUp } from '../support/workflow';
 
 // seed table 1: 314001 汽车保险费, 4,000.00 元
 const T1 = '2022-314001-13030322P00391410001H';
@@ -121,14 +121,7 @@ describe("the audit trail of a target's whole life", () => {
         .send({ amount: '200.00', reason: '金额有误' }),
       201,
     );
-    await until(
-      async () =>
-        (await request(t.http).get('/projections').set(as('admin'))).body.every(
-          (p: { lag: number }) => p.lag === 0,
-        ),
-      20000,
-      'projections',
-    );
+    await projectionsCaughtUp(t);
     const sweep = await ok(
       request(t.http)
         .post('/monitoring/sweeps')

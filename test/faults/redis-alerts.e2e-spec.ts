@@ -5,6 +5,7 @@ import { generateApprovedTargets } from '../../bench/generate-events';
 import { createTestApp, TestApp } from '../support/app-factory';
 import { Proc, RedisServer, runNode, startRedis, until } from '../support/processes';
 import { startWebhookReceiver, WebhookReceiver } from '../support/receivers';
+import { projectionsCaughtUp } from '../support/workflow';
 
 /**
  * Redis killed, restarted empty and flushed while sweeps raise a few thousand alerts and the
@@ -102,14 +103,7 @@ describe('Redis restarted and flushed during alert load', () => {
       JOB_LOCK_MS: '2000',
       STALLED_CHECK_MS: '1000',
     });
-    await until(
-      async () =>
-        (await request(t.http).get('/projections').set(auth())).body.every(
-          (p: { lag: number }) => p.lag === 0,
-        ),
-      12000,
-      'the worker to project the generated targets',
-    );
+    await projectionsCaughtUp(t, 12000);
   }, 15000);
 
   afterAll(async () => {

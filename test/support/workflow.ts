@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { TestApp } from './app-factory';
+import { until } from './processes';
 import { seedText } from './seed';
 
 /** Imports the seed document as an admin; answers the import report. */
@@ -39,4 +40,17 @@ export async function approve(t: TestApp, targetId: string): Promise<void> {
       .send(body ?? {});
     if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
   }
+}
+
+/** Waits until every projection has applied every event (`GET /projections`: lag 0). */
+export async function projectionsCaughtUp(t: TestApp, timeoutMs = 20000): Promise<void> {
+  const admin = t.token({ sub: 'admin1', name: '管理员', roles: ['admin'] });
+  await until(
+    async () =>
+      (
+        await request(t.http).get('/projections').set('Authorization', `Bearer ${admin}`)
+      ).body.every((p: { lag: number }) => p.lag === 0),
+    timeoutMs,
+    'the projections to catch up',
+  );
 }

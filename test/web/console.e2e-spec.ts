@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app-factory';
 import { launchBrowser } from '../support/browser';
 import { until } from '../support/processes';
-import { approve, importSeed } from '../support/workflow';
+import { approve, importSeed, projectionsCaughtUp } from '../support/workflow';
 
 /**
  * Issue 9 in a real browser: Debian's Chromium, driven by playwright-core, on the console the
@@ -117,14 +117,7 @@ describe('web console in Chromium', () => {
     const target = ready('314001')[1];
     await approve(t, target.id);
     // the sweep reads the execution projection: let the worker apply the approval first
-    await until(
-      async () =>
-        (await request(t.http).get('/projections').set(admin())).body.every(
-          (p: { lag: number }) => p.lag === 0,
-        ),
-      20000,
-      'the projections to catch up',
-    );
+    await projectionsCaughtUp(t);
     // nothing paid by 30 Jun against the plan: red at the checkpoint
     const sweep = await request(t.http)
       .post('/monitoring/sweeps')
