@@ -12,6 +12,7 @@ import { ErrorFilter } from './http/error.filter';
 import { TargetsController } from './targets/targets.controller';
 import { ImportsController } from './imports/imports.controller';
 import { DepartmentsController } from './departments/departments.controller';
+import { PublicationController } from './departments/publication.controller';
 import { DisbursementsController } from './disbursements/disbursements.controller';
 import { MonitoringController } from './monitoring/monitoring.controller';
 import { ProjectionsController } from './projections/projections.controller';
@@ -52,6 +53,7 @@ export class AppModule implements NestModule {
         DisbursementsController,
         ImportsController,
         DepartmentsController,
+        PublicationController,
         MonitoringController,
         ProjectionsController,
         AlertsController,

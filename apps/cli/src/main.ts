@@ -9,6 +9,7 @@ import { runDemo } from './commands/demo.command';
 import { runSweep } from './commands/sweep.command';
 import { runEvaluation } from './commands/evaluation.command';
 import { runUser } from './commands/user.command';
+import { runPublish } from './commands/publish.command';
 import { USAGE, UsageError } from './usage';
 
 async function runMigrate(): Promise<void> {
@@ -57,6 +58,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'demo') return runDemo();
   if (command === 'sweep') return runSweep(rest);
   if (command === 'user') return runUser(rest);
+  if (command === 'publish') return runPublish(rest);
   if (['round', 'report', 'monitoring-table', 'self-evaluation'].includes(command))
     return runEvaluation(command, rest);
   throw new UsageError(command ? `unknown command ${command}` : 'no command given');

@@ -22,4 +22,6 @@ export const USAGE = `usage: npm run -s cli -- <command>
                                             file a monitoring report (as an admin)
   monitoring-table <targetId> --round <roundId> [--xlsx <out.xlsx>]
   self-evaluation <targetId> [--entries <entries.json>] [--xlsx <out.xlsx>]
-                                            file (with --entries) and show or export a self-evaluation`;
+                                            file (with --entries) and show or export a self-evaluation
+  publish --department <code> --year <YYYY> [--out <file.docx>]
+                                            the department's publication (part 1 and every approved table) as .docx`;

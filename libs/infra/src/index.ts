@@ -43,3 +43,6 @@ export * from './users/password';
 export * from './users/users.commands';
 export * from './users/login';
 export * from './users/user-sessions';
+export * from './publication/publication.layout';
+export * from './publication/publication.query';
+export * from './publication/publication.docx';

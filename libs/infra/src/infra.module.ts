@@ -51,6 +51,7 @@ import { Clock, CLOCK, systemClock } from './shared/clock';
 import { ExecutionSeriesHandler, UnitTargetsHandler } from './performance-target/target.exports';
 import { ChangeUserHandler, CreateUserHandler, ListUsersHandler } from './users/users.commands';
 import { LoginHandler } from './users/login';
+import { DepartmentPublicationHandler } from './publication/publication.query';
 import { UserSessions } from './users/user-sessions';
 
 export const REDIS = Symbol('REDIS');
@@ -92,6 +93,7 @@ const HANDLERS = [
   ChangeUserHandler,
   ListUsersHandler,
   LoginHandler,
+  DepartmentPublicationHandler,
 ];
 
 /** Every projection the worker keeps, in the order a catch-up advances them. */
