@@ -130,6 +130,16 @@ describe('publishing what was approved (GET /departments/:code/publication.docx)
     await download(t, admin, {}).expect(400);
   });
 
+  it('is in the OpenAPI document, as a .docx download', async () => {
+    const res = await request(t.http).get('/docs-json').expect(200);
+    const op = res.body.paths['/departments/{code}/publication.docx'].get;
+    expect(Object.keys(op.responses['200'].content)).toEqual([DOCX]);
+    expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+      'code',
+      'fiscalYear',
+    ]);
+  });
+
   it('opens in LibreOffice: converted to PDF without an error', async () => {
     if (!existsSync('/usr/bin/soffice')) return; // the round trip below still holds the layout
     const dir = mkdtempSync(join(tmpdir(), 'publication-'));
