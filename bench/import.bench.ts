@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     const principal: Principal = { id: 'bench', name: 'bench', roles: ['admin'] };
     const caller: Caller = { principal, scope: scopeOf(principal), requestId: 'bench' };
     const run = (fiscalYear: number, dryRun = false) =>
-      imports.run(caller, { fiscalYear, text, dryRun });
+      imports.run(caller, { fiscalYear, document: text, dryRun });
     const database = app.get(Database);
     const events = (await run(2099)).report.targets.length;
     const rows = [

@@ -76,7 +76,7 @@ describe('importing the seed document', () => {
       table: 36,
       outcome: 'created',
       status: 'draft',
-      problems: ['indicator 9 is cut off: the table ends after 5 of its 6 cells'],
+      problems: ['第9个指标不完整：表格在它的单元格写完之前就结束了'],
     });
     expect(Number(res.headers['x-event-position'])).toBeGreaterThan(0);
     const list = await request(t.http)
@@ -136,7 +136,7 @@ describe('importing the seed document', () => {
       .set('Authorization', `Bearer ${head}`)
       .expect(422);
     expect(refused.body.error.details.problems).toEqual([
-      'indicator 9 is cut off: the table ends after 5 of its 6 cells',
+      '第9个指标不完整：表格在它的单元格写完之前就结束了',
     ]);
     const target = await request(t.http)
       .get(`/targets/${T36}`)

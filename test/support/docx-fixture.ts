@@ -38,7 +38,7 @@ function headerTable(t: ParsedTable): Table {
 
 /** The indicator table: a 一级 cell left blank where it continues the row above (merged in Word). */
 function indicatorTable(t: ParsedTable): Table {
-  const cutOff = t.problems.some((p) => p.message.includes('cut off'));
+  const cutOff = t.problems.some((p) => p.message.includes('不完整'));
   const rows = t.content.indicators.map((ind, i, all) => {
     const l1 = i > 0 && all[i - 1].level1 === ind.level1 ? '' : ind.level1;
     const cells = [l1, ind.level2, ind.name, ind.description, ind.target, ind.basis];

@@ -6,7 +6,7 @@ import { AppModule } from './app.module';
 import { bodyErrors, ErrorFilter } from './http/error.filter';
 import { requestId } from './http/request-id';
 import { serveConsole } from './http/static-console';
-import { DOCX_MIME, IMPORT_LIMIT_BYTES } from './imports/import-body';
+import { DOCUMENT_MIMES, IMPORT_LIMIT_BYTES } from './imports/import-body';
 import { refusePrototypeKeys, validationPipe } from './http/validation';
 
 /** Builds the API application (not yet listening): used by main.ts and by the e2e tests. */
@@ -26,7 +26,7 @@ export async function createApiApp(
   app.use(requestId);
   app.useBodyParser('json', { limit: config.bodyLimit, reviver: refusePrototypeKeys });
   app.useBodyParser('raw', {
-    type: ['text/plain', DOCX_MIME, 'application/octet-stream'],
+    type: DOCUMENT_MIMES,
     limit: IMPORT_LIMIT_BYTES,
   });
   app.use(bodyErrors);

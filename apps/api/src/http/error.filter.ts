@@ -18,6 +18,8 @@ const STATUS_OF: Record<DomainError['kind'], number> = {
   conflict: 409,
   refused: 422,
   throttled: 429,
+  too_large: 413,
+  unsupported: 415,
 };
 
 export interface ErrorBody {
@@ -47,11 +49,35 @@ const HTTP_CODES: Record<number, string> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
+/** What a status means, in Chinese, where no message of ours exists (Nest's and express's own are English). */
+const HTTP_MESSAGES: Record<number, string> = {
+  400: '请求无效',
+  401: '请先登录',
+  403: '您的角色无权执行此操作',
+  404: '未找到',
+  405: '不支持该请求方法',
+  409: '当前状态不允许此操作',
+  413: '提交的内容过大',
+  415: '不支持的内容类型：请将文件另存为 .docx 后上传',
+  422: '业务规则不允许此操作',
+  428: '缺少必需的请求头',
+  429: '请求过于频繁，请稍后再试',
+  503: '服务暂不可用，请稍后重试',
+};
+
+/** Nest's 404 for an unknown route says "Cannot GET /path": the route, in Chinese. */
+function httpMessage(status: number, english: string): string {
+  const route = /^Cannot ([A-Z]+) (.*)$/.exec(english);
+  if (status === 404 && route) return `接口不存在：${route[1]} ${route[2]}`;
+  return HTTP_MESSAGES[status] ?? `请求失败（HTTP ${status}）`;
+}
+
 /** Errors of the body parser (express) carry `type` and `status`. */
 interface ParserError {
   readonly type?: string;
   readonly status?: number;
   readonly message: string;
+  readonly limit?: number;
 }
 
 const DEPENDENCY_CODES = new Set([
@@ -94,21 +120,37 @@ export function toErrorResponse(e: unknown): { status: number; body: ErrorBody }
     ) {
       return { status, body: res as ErrorBody };
     }
-    return { status, body: body(HTTP_CODES[status] ?? `HTTP_${status}`, e.message) };
+    return {
+      status,
+      body: body(HTTP_CODES[status] ?? `HTTP_${status}`, httpMessage(status, e.message)),
+    };
   }
   const pe = e as ParserError;
   if (pe?.type === 'entity.too.large')
-    return { status: 413, body: body('PAYLOAD_TOO_LARGE', 'the request body is too large') };
+    return {
+      status: 413,
+      body: body(
+        'PAYLOAD_TOO_LARGE',
+        pe.limit ? `请求内容过大：上限 ${pe.limit} 字节` : '请求内容过大',
+        pe.limit ? { limit: pe.limit } : {},
+      ),
+    };
   if (pe?.type === 'entity.parse.failed')
     return {
       status: 400,
-      body: body('MALFORMED_JSON', `the body is not valid JSON: ${pe.message}`),
+      // the reviver's own refusal (a prototype key) is Chinese already; JSON.parse's is English
+      body: body(
+        'MALFORMED_JSON',
+        /[\u4e00-\u9fff]/.test(pe.message)
+          ? `请求体被拒绝：${pe.message}`
+          : '请求体不是有效的 JSON，请检查括号、引号和逗号',
+      ),
     };
   if (pe?.type === 'forbidden.key') return { status: 400, body: body('FORBIDDEN_KEY', pe.message) };
   if (typeof pe?.status === 'number' && pe.status >= 400 && pe.status < 500 && pe.type) {
     return {
       status: pe.status,
-      body: body(HTTP_CODES[pe.status] ?? `HTTP_${pe.status}`, pe.message),
+      body: body(HTTP_CODES[pe.status] ?? `HTTP_${pe.status}`, httpMessage(pe.status, pe.message)),
     };
   }
   if (isDependencyDown(e)) {
@@ -116,13 +158,13 @@ export function toErrorResponse(e: unknown): { status: number; body: ErrorBody }
       status: 503,
       body: body(
         'DEPENDENCY_DOWN',
-        'a dependency (PostgreSQL or Redis) is unavailable; try again shortly',
+        '服务暂不可用：数据库（PostgreSQL）或 Redis 无法连接，请稍后重试',
       ),
     };
   }
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,
-    body: body('INTERNAL', 'an unexpected error occurred'),
+    body: body('INTERNAL', '服务内部错误，请稍后重试；如持续出现请联系系统管理员'),
   };
 }
 

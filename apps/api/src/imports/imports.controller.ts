@@ -27,7 +27,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from '@bp/domain';
 import { Request, Response } from 'express';
 import { CurrentCaller, Roles } from '../http/auth';
-import { DOCX_MIME, documentText, IMPORT_LIMIT_BYTES } from './import-body';
+import { DOC_MIME, DOCX_MIME, IMPORT_LIMIT_BYTES, readDocument } from './import-body';
 
 export class ImportQueryDto {
   @ApiProperty({ example: 2022, description: 'the fiscal year of the document' })
@@ -56,7 +56,7 @@ export class ImportsController {
   @HttpCode(200)
   @Roles('admin', 'preparer', 'unit_head')
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: IMPORT_LIMIT_BYTES, files: 1 } }))
-  @ApiConsumes('text/plain', DOCX_MIME, 'multipart/form-data')
+  @ApiConsumes('text/plain', DOCX_MIME, DOC_MIME, 'multipart/form-data')
   @ApiBody({
     description: 'the document: its text form, a .docx, or either in the multipart field `file`',
   })
@@ -82,16 +82,16 @@ export class ImportsController {
       throw new UnsupportedMediaTypeException({
         error: {
           code: 'UNSUPPORTED_MEDIA_TYPE',
-          message: `send the document as text/plain, ${DOCX_MIME} or multipart field "file"`,
+          message: `无法读取该类型的内容：请以 \`text/plain\`、\`${DOCX_MIME}\` 上传，或以 \`multipart/form-data\` 表单字段 \`file\` 上传；其他格式请先另存为 .docx`,
           details: { field: 'Content-Type' },
         },
       });
     }
-    const text = await documentText(raw, file?.mimetype ?? req.headers['content-type']);
+    const document = await readDocument(raw, file?.mimetype ?? req.headers['content-type']);
     const { report, position } = await this.commands.execute(
       new ImportDocumentCommand(caller, {
         fiscalYear: q.fiscalYear,
-        text,
+        document,
         dryRun: q.dryRun ?? false,
       }),
     );

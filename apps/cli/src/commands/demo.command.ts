@@ -228,7 +228,7 @@ export async function runDemo(): Promise<void> {
   await withContext(async (app, config) => {
     const bus = app.get(CommandBus);
     const { report } = await bus.execute(
-      new ImportDocumentCommand(callerOf(USERS.admin), { fiscalYear: YEAR, text, dryRun: false }),
+      new ImportDocumentCommand(callerOf(USERS.admin), { fiscalYear: YEAR, document: text, dryRun: false }),
     );
     console.log(
       `imported ${report.targets.length} targets (${report.created} new) of ${report.units.length} units`,

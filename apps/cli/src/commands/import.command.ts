@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { DOCX_MIME, documentText } from '../../../api/src/imports/import-body';
+import { DOCX_MIME, readDocument } from '../../../api/src/imports/import-body';
 import { ImportDocumentCommand, ImportReport } from '@bp/infra';
 import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
@@ -38,15 +38,15 @@ export async function runImport(argv: string[]): Promise<void> {
   if (!file || !values.year) throw new UsageError('import needs a file and --year');
   if (!/^\d{4}$/.test(values.year)) throw new UsageError('--year is a four-digit year');
   const data = readFileSync(file);
-  const text = await documentText(
+  const document = await readDocument(
     data,
-    file.toLowerCase().endsWith('.docx') ? DOCX_MIME : 'text/plain',
+    file.toLowerCase().endsWith('.docx') ? DOCX_MIME : file.toLowerCase().endsWith('.wps') ? 'application/kswps' : 'text/plain',
   );
   const { report } = await withContext((app) =>
     app.get(CommandBus).execute(
       new ImportDocumentCommand(cliCaller(), {
         fiscalYear: Number(values.year),
-        text,
+        document,
         dryRun: values['dry-run'] ?? false,
       }),
     ),

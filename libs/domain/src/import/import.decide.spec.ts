@@ -75,15 +75,13 @@ describe('decideTableImport', () => {
   it('keeps the problems of a cut-off table on the draft until its indicators are revised', () => {
     const created = [...importOnce([], t36).events];
     const state = fold(targetDecider, created);
-    expect(targetProblems(state)).toEqual([
-      'indicator 9 is cut off: the table ends after 5 of its 6 cells',
-    ]);
+    expect(targetProblems(state)).toEqual(['第9个指标不完整：表格在它的单元格写完之前就结束了']);
     expect(() =>
       targetDecider.decide(
         { type: 'SubmitTarget', data: { targetId: state.id }, metadata: meta },
         state,
       ),
-    ).toThrow('problems');
+    ).toThrow('还有问题需要修改');
     const fixed = t36.content.indicators.map((i, n) =>
       n === 8 ? { ...i, basis: '年度工作计划' } : i,
     );

@@ -35,15 +35,18 @@ function sameTable(table: ParsedTable, state: TargetState): boolean {
 }
 
 /**
- * What importing one table does to its target: creates a draft; revises a draft or returned
- * target whose table changed; leaves an identical one alone; and never touches a target that is
- * past draft (a changed table there is a conflict for a person to resolve).
+ * What importing one table does to its target: creates a draft (marked with the import run's
+ * `importId`, so that the run can be undone); revises a draft or returned target whose table
+ * changed; leaves an identical one alone; and never touches a target that is past draft (a
+ * changed table there is a conflict for a person to resolve). A withdrawn target is final: its
+ * table is always a conflict, so that the officer sees why it did not come back.
  */
 export function decideTableImport(
   table: ParsedTable,
   fiscalYear: number,
   state: TargetState,
   metadata: CommandMetadata,
+  importId?: string,
 ): TableDecision {
   const id = targetId(fiscalYear, table.unitCode, table.projectCode);
   const base = { table, targetId: id, status: state.status };
@@ -61,6 +64,7 @@ export function decideTableImport(
       content: table.content,
       source: 'import' as const,
       importProblems: table.problems,
+      ...(importId ? { importId } : {}),
     };
     return apply(targetDecider.decide({ type: 'CreateTarget', data, metadata }, state), 'created');
   }
@@ -76,7 +80,7 @@ export function decideTableImport(
   return {
     ...base,
     events: [],
-    outcome: sameTable(table, state) ? 'unchanged' : 'conflict',
+    outcome: state.status !== 'withdrawn' && sameTable(table, state) ? 'unchanged' : 'conflict',
     after: state,
   };
 }

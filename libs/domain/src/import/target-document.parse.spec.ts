@@ -128,7 +128,7 @@ describe('parseTargetDocument on the seed document', () => {
     expect(t.problems).toEqual([
       {
         field: 'indicators',
-        message: 'indicator 9 is cut off: the table ends after 5 of its 6 cells',
+        message: '第9个指标不完整：表格在它的单元格写完之前就结束了',
       },
     ]);
   });
@@ -164,7 +164,12 @@ describe('parseTargetDocument on odd input', () => {
     ['not this layout', 'hello\nworld\n\tcell'],
     ['binary noise', '\u0000\u0001PK\u0003\u0004\uFFFD'.repeat(50)],
   ])('never throws: %s', (_, text) => {
-    expect(parseTargetDocument(text)).toEqual({ tables: [], departmentGoals: null, problems: [] });
+    expect(parseTargetDocument(text)).toEqual({
+      tables: [],
+      departmentGoals: null,
+      problems: [],
+      years: [],
+    });
   });
 
   it('never throws on the seed cut at any of 200 places', () => {
@@ -179,9 +184,7 @@ describe('parseTargetDocument on odd input', () => {
   it('reports a table without 项目编码 and does not import it', () => {
     const doc = parseTargetDocument(first().replace('\t13030322P00391410001H', '\t'));
     expect(doc.tables).toEqual([]);
-    expect(doc.problems).toEqual([
-      expect.stringMatching(/^table 1 \(line 1\): 项目编码 '' is missing/),
-    ]);
+    expect(doc.problems).toEqual([expect.stringMatching(/^第1张表（第1行）：项目编码「」缺失/)]);
   });
 
   it('reports a second table of the same unit and project code', () => {
@@ -190,9 +193,7 @@ describe('parseTargetDocument on odd input', () => {
     );
     expect(doc.tables).toHaveLength(1);
     expect(doc.problems).toEqual([
-      expect.stringMatching(
-        /^table 2: unit 314001 has 项目编码 13030322P00391410001H already in table 1/,
-      ),
+      expect.stringMatching(/^第2张表：单位314001的项目编码13030322P00391410001H已在第1张表中出现/),
     ]);
   });
 
@@ -203,11 +204,11 @@ describe('parseTargetDocument on odd input', () => {
     const [t] = parseTargetDocument(text).tables;
     expect(t.content.plan).toEqual({ M3: 60, M6: 40, M10: null, M12: 100 });
     expect(t.problems).toEqual([
-      { field: 'plan', message: "资金支出计划 M10 '百分百' is not a percentage" },
+      { field: 'plan', message: '资金支出计划10月底「百分百」不是百分数' },
     ]);
     expect(contentProblems(t.content)).toEqual([
-      '预算数 5000.00 元 is not 财政资金 4000.00 + 其他资金 0.00',
-      '资金支出计划 is cumulative: M6 (40%) is below M3 (60%)',
+      '预算数 5000.00 元不等于财政资金 4000.00 元与其他资金 0.00 元之和',
+      '资金支出计划应为累计数：6月底（40%）低于3月底（60%）',
     ]);
   });
 

@@ -23,7 +23,9 @@ export type DomainErrorKind =
   | 'illegal_state'
   | 'conflict'
   | 'refused'
-  | 'throttled';
+  | 'throttled'
+  | 'too_large'
+  | 'unsupported';
 
 /** 400: the input is malformed or invalid; `details.field` names the field. */
 export class InvalidInput extends DomainError {
@@ -74,4 +76,14 @@ export class Refused extends DomainError {
 /** 429: too many attempts in a window (sign-in); `details.retryAfterSeconds` says how long. */
 export class Throttled extends DomainError {
   readonly kind = 'throttled' as const;
+}
+
+/** 413: the input is larger than the service reads (a document that inflates past its cap). */
+export class PayloadTooLarge extends DomainError {
+  readonly kind = 'too_large' as const;
+}
+
+/** 415: a kind of document that cannot be read here; the message says what to save it as. */
+export class UnsupportedDocument extends DomainError {
+  readonly kind = 'unsupported' as const;
 }

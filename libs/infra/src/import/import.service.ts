@@ -7,6 +7,8 @@ import {
   departmentGoalsStreamId,
   DepartmentGoalsRecorded,
   departmentOfDocument,
+  DocumentItem,
+  documentYearWarnings,
   evolveUnit,
   Forbidden,
   formatYuan,
@@ -32,8 +34,8 @@ import { CatchUpNotifier } from '../queue/queues';
 
 export interface ImportInput {
   readonly fiscalYear: number;
-  /** The document in its text form (a .docx is turned into it first). */
-  readonly text: string;
+  /** The document: its text form, or the items of a .docx (a .doc is converted to one first). */
+  readonly document: string | readonly DocumentItem[];
   readonly dryRun: boolean;
 }
 
@@ -63,6 +65,10 @@ export interface ImportReport {
     outcome: 'recorded' | 'unchanged';
   } | null;
   readonly problems: readonly string[];
+  /** Warnings about the whole document (a heading or codes of another year), shown before committing. */
+  readonly warnings: readonly string[];
+  /** The run's id, in the TargetCreated events it wrote (POST /imports/:importId/withdraw); null for a dry run. */
+  readonly importId?: string | null;
 }
 
 interface Plan {
@@ -77,13 +83,17 @@ interface Plan {
   readonly streams: Map<string, RecordedEvent[]>;
 }
 
-function parse(text: string): ParsedDocument {
-  if (text.trim() === '') throw new InvalidInput('EMPTY_DOCUMENT', 'the document is empty', 'file');
-  const doc = parseTargetDocument(text);
+function parse(document: string | readonly DocumentItem[]): ParsedDocument {
+  const empty =
+    typeof document === 'string'
+      ? document.trim() === ''
+      : document.every((i) => i.text.trim() === '');
+  if (empty) throw new InvalidInput('EMPTY_DOCUMENT', '文件是空的', 'file');
+  const doc = parseTargetDocument(document);
   if (doc.tables.length === 0 && !doc.departmentGoals) {
     throw new InvalidInput(
       'NOT_A_TARGET_DOCUMENT',
-      'no performance-target table (…绩效目标表) or department goals were found in the document',
+      '文件中没有找到项目绩效目标表（带“项目编码”的表格）或部门整体绩效目标',
       'file',
       {
         problems: doc.problems,
@@ -111,7 +121,7 @@ export class ImportService {
     input: ImportInput,
   ): Promise<{ report: ImportReport; position: bigint }> {
     assertFiscalYear(input.fiscalYear);
-    const doc = parse(input.text);
+    const doc = parse(input.document);
     const role = actingRole(caller.principal, ['admin', 'preparer', 'unit_head']);
     if (!role)
       throw new Forbidden('ROLE_FORBIDDEN', 'only an admin, preparer or unit head may import');
@@ -123,16 +133,20 @@ export class ImportService {
         { unitCode: outside.unitCode },
       );
     }
-    const plan = await this.plan(doc, input.fiscalYear, this.targets.metadata(caller, role));
+    // the run's id is made here, outside the domain; a dry run writes nothing to undo
+    const importId = input.dryRun ? null : randomUUID();
+    const metadata = this.targets.metadata(caller, role);
+    const plan = await this.plan(doc, input.fiscalYear, metadata, importId);
     const position = input.dryRun ? 0n : await this.write(plan);
     if (position > 0n) this.notifier.notify();
-    return { report: report(doc, input, plan), position };
+    return { report: { ...report(doc, input, plan), importId }, position };
   }
 
   private async plan(
     doc: ParsedDocument,
     fiscalYear: number,
     metadata: ReturnType<TargetStore['metadata']>,
+    importId: string | null,
   ): Promise<Plan> {
     const department = departmentOfDocument(doc);
     const goalsStream = department ? departmentGoalsStreamId(department, fiscalYear) : null;
@@ -146,7 +160,13 @@ export class ImportService {
       ...(goalsStream ? [goalsStream] : []),
     ]);
     const tables = doc.tables.map((t, i) =>
-      decideTableImport(t, fiscalYear, foldTarget(streams.get(targetStreams[i]) ?? []), metadata),
+      decideTableImport(
+        t,
+        fiscalYear,
+        foldTarget(streams.get(targetStreams[i]) ?? []),
+        metadata,
+        importId ?? undefined,
+      ),
     );
     const unitStates = new Map<string, UnitState>(
       unitStreams.map((s) => [
@@ -258,5 +278,6 @@ function report(doc: ParsedDocument, input: ImportInput, plan: Plan): ImportRepo
       outcome: plan.goals.events.length > 0 ? 'recorded' : 'unchanged',
     },
     problems: doc.problems,
+    warnings: documentYearWarnings(doc, input.fiscalYear),
   };
 }
