@@ -221,3 +221,84 @@ describe('parseTargetDocument on odd input', () => {
     expect(t.content.budget).toEqual({ total: 400000n, fiscal: 400000n, other: 0n });
   });
 });
+
+describe('parseTargetDocument: where a table and its unit are found', () => {
+  const seed = seedText();
+  const first = () => seed.split('\n').slice(42, 153).join('\n');
+  const unitLine = '\t314001民政部门秦皇岛市山海关区民政局本级';
+  const withUnit = (line: string) => first().replace(unitLine, line);
+  const unitOf = (text: string) => {
+    const doc = parseTargetDocument(text);
+    return doc.tables.map((t) => [t.unitCode, t.content.unitName, t.projectCode]);
+  };
+  const ours = [['314001', '民政部门秦皇岛市山海关区民政局本级', '13030322P00391410001H']];
+
+  it.each([
+    ['a paragraph above the table', '314001民政部门秦皇岛市山海关区民政局本级'],
+    [
+      '预算单位： with a tab before 单位：万元',
+      '预算单位：314001民政部门秦皇岛市山海关区民政局本级\t单位：万元',
+    ],
+    ['单位名称: with a space', '\t单位名称:314001 民政部门秦皇岛市山海关区民政局本级'],
+    ['fullwidth digits', '３１４００１民政部门秦皇岛市山海关区民政局本级'],
+    ['the name first, the code in brackets', '民政部门秦皇岛市山海关区民政局本级（314001）'],
+  ])('reads the unit from %s', (_, line) => {
+    expect(unitOf(withUnit(line))).toEqual(ours);
+  });
+
+  it('reads the unit from a 预算单位 row inside the table', () => {
+    const text = first()
+      .replace(`${unitLine}\n`, '')
+      .replace(
+        '\t汽车保险费\n',
+        '\t汽车保险费\n\t预算单位\n\t314001 民政部门秦皇岛市山海关区民政局本级\n',
+      );
+    expect(unitOf(text)).toEqual([
+      ['314001', '民政部门秦皇岛市山海关区民政局本级', '13030322P00391410001H'],
+    ]);
+  });
+
+  it('never takes the unit from the project code: a table without a unit is a problem, not a guess', () => {
+    const doc = parseTargetDocument(first().replace(`${unitLine}\n`, ''));
+    expect(doc.tables).toEqual([]);
+    expect(doc.problems).toEqual([expect.stringMatching(/^第1张表（第1行）：找不到预算单位/)]);
+  });
+
+  it('finds a table without a numbered title by its 项目编码, numbered by its place', () => {
+    const doc = parseTargetDocument(first().replace(/^.*绩效目标表$/m, '项目支出绩效目标表'));
+    expect(doc.tables.map((t) => [t.table, t.title, t.projectCode])).toEqual([
+      [1, '汽车保险费', '13030322P00391410001H'],
+    ]);
+  });
+
+  it('reads fullwidth digits, ％ and 单位：元 with a fullwidth colon', () => {
+    const [t] = parseTargetDocument(
+      first()
+        .replace('单位：万元', '（单位：元）')
+        .replace(/\t0\.40\n/g, '\t４０００．００\n')
+        .replace(/\t100%/g, '\t100％'),
+    ).tables;
+    expect(t.content.budget).toEqual({ total: 400000n, fiscal: 400000n, other: 0n });
+    expect(t.content.plan).toEqual({ M3: null, M6: 100, M10: 100, M12: 100 });
+    expect(t.problems).toEqual([]);
+  });
+
+  it('skips an indicator header row repeated where the table continues on the next page', () => {
+    const header =
+      '\t一级指标\n\t二级指标\n\t三级指标\n\t绩效指标描述\n\t指标值\n\t指标值确定依据\n';
+    const text = first().replace('\t\n\t质量指标', `${header}\t\n\t质量指标`);
+    expect(parseTargetDocument(text).tables[0].content.indicators).toEqual(
+      parseTargetDocument(first()).tables[0].content.indicators,
+    );
+  });
+
+  it('names the years of its headings and of its tables', () => {
+    const doc = parseTargetDocument(
+      `2023年部门预算绩效目标\n${first().replace('汽车保险费绩效目标表', '2023年汽车保险费绩效目标表')}`,
+    );
+    expect(doc.years).toEqual([
+      { year: 2023, text: '2023年部门预算绩效目标', table: null },
+      { year: 2023, text: '2023年汽车保险费', table: 1 },
+    ]);
+  });
+});

@@ -459,7 +459,13 @@ function yearsOf(
   regions: readonly Region[],
   tables: readonly ParsedTable[],
 ): YearMention[] {
+  // a cell is a heading only when it reads like one; the print form's 项目名称 value is not
+  const heading = (i: DocumentItem) =>
+    i.kind === 'paragraph' ||
+    YEAR_HEADING.test(normalizeLabel(i.text)) ||
+    TITLE_LIKE.test(normalizeLabel(i.text));
   const headings = [...preamble, ...regions.flatMap((r) => r.preface)]
+    .filter(heading)
     .map((i) => i.text.trim())
     .filter((t) => t.length <= 60 && !TITLE.test(t) && /预算|绩效|目标|年度/.test(t));
   const out = new Map<string, YearMention>();
