@@ -39,6 +39,7 @@ import {
   FileSelfEvaluationHandler,
   GetSelfEvaluationHandler,
   ReviewSelfEvaluationHandler,
+  SelfEvaluationSheetHandler,
 } from './evaluation/self-evaluation.handlers';
 import {
   FileReportHandler,
@@ -82,6 +83,7 @@ const HANDLERS = [
   FileSelfEvaluationHandler,
   ReviewSelfEvaluationHandler,
   GetSelfEvaluationHandler,
+  SelfEvaluationSheetHandler,
   OpenRoundHandler,
   FileReportHandler,
   ReviewReportHandler,

@@ -6,6 +6,7 @@ import {
   FileSelfEvaluationCommand,
   GetSelfEvaluationQuery,
   ReviewSelfEvaluationCommand,
+  SelfEvaluationSheetQuery,
   selfEvaluationWorkbook,
 } from '@bp/infra';
 import { Response } from 'express';
@@ -16,6 +17,7 @@ import {
   SelfEvaluationDto,
   SelfEvaluationReviewDto,
   sharesOf,
+  textsOf,
 } from './self-evaluation.dto';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -41,7 +43,7 @@ export class SelfEvaluationController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const r = await this.commands.execute(
-      new FileSelfEvaluationCommand(caller, checkId(id), entriesOf(dto)),
+      new FileSelfEvaluationCommand(caller, checkId(id), entriesOf(dto), textsOf(dto)),
     );
     res.setHeader('X-Event-Position', r.position.toString());
     return r.view;
@@ -79,18 +81,21 @@ export class SelfEvaluationController {
   }
 
   @Get('xlsx')
-  @ApiOkResponse({ description: 'the 绩效自评表 as .xlsx' })
+  @ApiOkResponse({
+    description:
+      'the 项目支出绩效自评表 (national template) as .xlsx: funds by 财政资金 / 其他资金 in 元, indicators, 总分, 评价等级 and the texts; A4 portrait',
+  })
   async xlsx(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
     @Res() res: Response,
   ): Promise<void> {
-    const view = await this.queries.execute(new GetSelfEvaluationQuery(caller, checkId(id)));
+    const sheet = await this.queries.execute(new SelfEvaluationSheetQuery(caller, checkId(id)));
     res.setHeader('Content-Type', XLSX);
     res.setHeader(
       'Content-Disposition',
-      `attachment; filename="self-evaluation-${view.targetId}.xlsx"`,
+      `attachment; filename="self-evaluation-${sheet.view.targetId}.xlsx"`,
     );
-    res.send(await selfEvaluationWorkbook(view));
+    res.send(await selfEvaluationWorkbook(sheet));
   }
 }

@@ -16,7 +16,14 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { Band, EvaluationEntry, IndicatorActual, InvalidInput } from '@bp/domain';
+import {
+  Band,
+  EvaluationEntry,
+  IndicatorActual,
+  InvalidInput,
+  SELF_EVALUATION_TEXT_FIELDS,
+  SelfEvaluationTexts,
+} from '@bp/domain';
 
 const KINDS = ['met', 'number', 'yesNo', 'band', 'notApplicable'] as const;
 const BAND_NAMES: Band[] = ['达成', '部分达成', '未达成'];
@@ -76,6 +83,27 @@ export class SelfEvaluationDto {
   @ValidateNested({ each: true })
   @Type(() => EntryDto)
   entries!: EntryDto[];
+
+  @ApiPropertyOptional({ description: '年度总体目标的实际完成情况' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  achievement?: string;
+  @ApiPropertyOptional({ description: '评价结论' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  conclusion?: string;
+  @ApiPropertyOptional({ description: '存在问题' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  problems?: string;
+  @ApiPropertyOptional({ description: '改进措施' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  improvements?: string;
 }
 
 export class SelfEvaluationReviewDto {
@@ -120,6 +148,17 @@ export function entriesOf(dto: SelfEvaluationDto): EvaluationEntry[] {
     weight: e.weight,
     explanation: e.explanation,
   }));
+}
+
+/** The texts of the 绩效自评表 (实际完成情况, 评价结论, 存在问题, 改进措施) that were given. */
+export function textsOf(dto: SelfEvaluationDto): SelfEvaluationTexts {
+  const out: Partial<Record<keyof SelfEvaluationTexts, string>> = {};
+  // the CLI hands its JSON file in unvalidated: only strings count
+  for (const k of SELF_EVALUATION_TEXT_FIELDS) {
+    const v: unknown = dto[k];
+    if (typeof v === 'string') out[k] = v;
+  }
+  return out;
 }
 
 export function sharesOf(dto: SelfEvaluationReviewDto): Record<string, number> {

@@ -8,11 +8,12 @@ import {
   monitoringTableWorkbook,
   OpenRoundCommand,
   RoundStatusQuery,
+  SelfEvaluationSheetQuery,
   selfEvaluationWorkbook,
 } from '@bp/infra';
 import { readFileSync, writeFileSync } from 'fs';
 import { parseArgs } from 'util';
-import { entriesOf } from '../../../api/src/evaluation/self-evaluation.dto';
+import { entriesOf, textsOf } from '../../../api/src/evaluation/self-evaluation.dto';
 import { cliCaller, withContext } from '../cli-context';
 import { UsageError } from '../usage';
 
@@ -78,17 +79,20 @@ export async function runEvaluation(command: string, argv: string[]): Promise<vo
         ? writeFileSync(values.xlsx, await monitoringTableWorkbook(view))
         : print(view);
     }
-    if (values.entries)
+    if (values.entries) {
+      // the body of PUT /targets/:id/self-evaluation: entries and the optional texts
+      const body = JSON.parse(readFileSync(values.entries, 'utf8'));
       await bus.execute(
-        new FileSelfEvaluationCommand(
-          caller,
-          targetId,
-          entriesOf(JSON.parse(readFileSync(values.entries, 'utf8'))),
+        new FileSelfEvaluationCommand(caller, targetId, entriesOf(body), textsOf(body)),
+      );
+    }
+    if (values.xlsx)
+      return writeFileSync(
+        values.xlsx,
+        await selfEvaluationWorkbook(
+          await queries.execute(new SelfEvaluationSheetQuery(caller, targetId)),
         ),
       );
-    const view = await queries.execute(new GetSelfEvaluationQuery(caller, targetId));
-    return values.xlsx
-      ? writeFileSync(values.xlsx, await selfEvaluationWorkbook(view))
-      : print(view);
+    return print(await queries.execute(new GetSelfEvaluationQuery(caller, targetId)));
   });
 }

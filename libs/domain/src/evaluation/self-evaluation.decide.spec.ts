@@ -124,4 +124,25 @@ describe('self-evaluation of a target', () => {
       .when(review('accepted'))
       .thenThrows('SELF_EVALUATION_NOT_FILED', 'illegal_state');
   });
+
+  it('keeps the texts of the 绩效自评表 trimmed, leaves blank ones out, and folds old events without them', () => {
+    const met: EvaluationEntry[] = [{ index: 0, actual: { kind: 'met' } }];
+    const texts = { conclusion: ' 目标全部完成 ', problems: '  ', improvements: '提前拨付' };
+    const [filed] = targetDecider.decide(
+      { ...file(met), data: { targetId: ID, entries: met, texts } },
+      fold(targetDecider, history),
+    );
+    expect((filed.data as { texts?: object }).texts).toEqual({
+      conclusion: '目标全部完成',
+      improvements: '提前拨付',
+    });
+    expect(fold(targetDecider, [...history, filed]).selfEvaluation?.texts).toEqual({
+      conclusion: '目标全部完成',
+      improvements: '提前拨付',
+    });
+    // an event of before the texts (and one filed without any) has no `texts` key at all
+    const [plain] = targetDecider.decide(file(met), fold(targetDecider, history));
+    expect('texts' in plain.data).toBe(false);
+    expect(fold(targetDecider, [...history, plain]).selfEvaluation?.texts).toEqual({});
+  });
 });

@@ -18,6 +18,34 @@ export interface EvaluationEntry {
   readonly explanation?: string;
 }
 
+/**
+ * The texts of the 绩效自评表 beside the scores: 实际完成情况 of the year's goals, 评价结论,
+ * 存在问题, 改进措施. Each is optional; events filed before they existed have none.
+ */
+export interface SelfEvaluationTexts {
+  readonly achievement?: string;
+  readonly conclusion?: string;
+  readonly problems?: string;
+  readonly improvements?: string;
+}
+
+export const SELF_EVALUATION_TEXT_FIELDS = [
+  'achievement',
+  'conclusion',
+  'problems',
+  'improvements',
+] as const;
+
+/** The texts trimmed, blank ones left out (so an event without texts stays as it was). */
+export function cleanTexts(t: SelfEvaluationTexts = {}): SelfEvaluationTexts {
+  const out: { -readonly [K in keyof SelfEvaluationTexts]: string } = {};
+  for (const k of SELF_EVALUATION_TEXT_FIELDS) {
+    const v = t[k]?.trim();
+    if (v) out[k] = v;
+  }
+  return out;
+}
+
 export type FileSelfEvaluation = Command<
   'FileSelfEvaluation',
   {
@@ -25,6 +53,7 @@ export type FileSelfEvaluation = Command<
     readonly entries: readonly EvaluationEntry[];
     /** The fiscal year's weights (the infrastructure reads the year's configuration). */
     readonly weights?: ScoreWeights;
+    readonly texts?: SelfEvaluationTexts;
   }
 >;
 export type ReviewSelfEvaluation = Command<
@@ -51,6 +80,8 @@ export type SelfEvaluationFiled = DomainEvent<
     readonly entries: readonly EvaluationEntry[];
     /** The weights of the fiscal year when filed: the score is recomputed with them. */
     readonly weights?: ScoreWeights;
+    /** Absent in events filed before the texts existed, and when none was given. */
+    readonly texts?: SelfEvaluationTexts;
     readonly score: ScoreSummary;
   }
 >;
@@ -69,6 +100,7 @@ export interface SelfEvaluationState {
   readonly status: 'filed' | 'accepted' | 'returned';
   readonly entries: readonly EvaluationEntry[];
   readonly weights: ScoreWeights;
+  readonly texts: SelfEvaluationTexts;
   readonly confirmedShares: Readonly<Record<string, number>>;
   readonly filedBy: Actor;
   readonly filedAt: string;
@@ -151,13 +183,15 @@ export function fileSelfEvaluation(
       { indicators: score.missingExplanations },
     );
   }
-  return [
-    {
-      type: 'SelfEvaluationFiled',
-      data: { targetId: s.id, entries: cmd.data.entries, weights, score: summary(score) },
-      metadata: eventMetadata(cmd),
-    },
-  ];
+  const texts = cleanTexts(cmd.data.texts);
+  const data = {
+    targetId: s.id,
+    entries: cmd.data.entries,
+    weights,
+    ...(Object.keys(texts).length > 0 ? { texts } : {}),
+    score: summary(score),
+  };
+  return [{ type: 'SelfEvaluationFiled', data, metadata: eventMetadata(cmd) }];
 }
 
 /** The department accepts it (confirming the qualitative shares) or returns it. */
@@ -215,6 +249,7 @@ export function evolveSelfEvaluation(
       status: 'filed',
       entries: e.data.entries,
       weights: e.data.weights ?? DEFAULT_SCORE_WEIGHTS,
+      texts: e.data.texts ?? {},
       confirmedShares: {},
       filedBy: e.metadata.actor,
       filedAt: e.metadata.at,

@@ -9,14 +9,18 @@ import {
 import {
   actingRole,
   EvaluationEntry,
+  Fen,
   Forbidden,
   formatYuan,
   NotFound,
   roundPct,
   selfEvaluationScore,
+  SelfEvaluationTexts,
   TargetState,
+  targetStreamId,
 } from '@bp/domain';
-import { Caller, TargetStore } from '../performance-target/target-store';
+import { Caller, foldTarget, TargetStore } from '../performance-target/target-store';
+import { PostgresEventStore, RecordedEvent } from '../event-store/event-store';
 import { Database } from '../database/sql';
 import { monitoringConfigOf } from '../alerts/monitoring-config';
 
@@ -56,6 +60,12 @@ export function selfEvaluationView(s: TargetState) {
     totalRaw: score.total,
     grade: score.grade,
     unconfirmed: score.unconfirmed,
+    /** Points of the execution rate in the year's weights (10 by default). */
+    executionPoints: e.weights.execution,
+    achievement: e.texts.achievement ?? null,
+    conclusion: e.texts.conclusion ?? null,
+    problems: e.texts.problems ?? null,
+    improvements: e.texts.improvements ?? null,
     filedBy: { id: e.filedBy.id, name: e.filedBy.name },
     filedAt: e.filedAt,
     reviewedBy: e.reviewedBy && { id: e.reviewedBy.id, name: e.reviewedBy.name },
@@ -73,6 +83,7 @@ export class FileSelfEvaluationCommand extends Command<{
     readonly caller: Caller,
     readonly targetId: string,
     readonly entries: EvaluationEntry[],
+    readonly texts: SelfEvaluationTexts = {},
   ) {
     super();
   }
@@ -85,7 +96,7 @@ export class FileSelfEvaluationHandler implements ICommandHandler<FileSelfEvalua
     private readonly db: Database,
   ) {}
 
-  async execute({ caller, targetId, entries }: FileSelfEvaluationCommand) {
+  async execute({ caller, targetId, entries, texts }: FileSelfEvaluationCommand) {
     const role = actingRole(caller.principal, ['preparer', 'unit_head', 'admin']);
     if (!role) throw new Forbidden('ROLE_FORBIDDEN', 'only the unit files its self-evaluation');
     const metadata = this.targets.metadata(caller, role);
@@ -93,7 +104,7 @@ export class FileSelfEvaluationHandler implements ICommandHandler<FileSelfEvalua
     const weights = (await monitoringConfigOf(this.db, Number(targetId.slice(0, 4)))).scoreWeights;
     const o = await this.targets.run(targetId, caller, () => ({
       type: 'FileSelfEvaluation',
-      data: { targetId, entries, weights },
+      data: { targetId, entries, weights, texts },
       metadata,
     }));
     return { view: selfEvaluationView(o.state), position: o.position };
@@ -153,5 +164,86 @@ export class GetSelfEvaluationHandler implements IQueryHandler<GetSelfEvaluation
 
   async execute({ caller, targetId }: GetSelfEvaluationQuery) {
     return selfEvaluationView((await this.targets.load(targetId, caller.scope)).state);
+  }
+}
+
+/** Budget, approved budget and money paid of one fund (or both), in fen. */
+export interface FundFigures {
+  /** 年初预算数: the budget of the first approval. */
+  readonly initial: Fen;
+  /** 调整后预算数: the budget in force after the approved adjustments. */
+  readonly adjusted: Fen;
+  /** 预算执行数: net disbursed (reversals deducted). */
+  readonly executed: Fen;
+}
+
+/** What the 绩效自评表 shows: the self-evaluation and the target's identity, goals and funds. */
+export interface SelfEvaluationSheet {
+  readonly view: SelfEvaluationView;
+  readonly fiscalYear: number;
+  readonly unitCode: string;
+  readonly unitName: string;
+  readonly goals: string;
+  readonly funds: Readonly<Record<'total' | 'fiscal' | 'other', FundFigures>>;
+}
+
+/** Net disbursed of one fund source: each payment less what reversals took back of it. */
+const executedOf = (s: TargetState, source: 'fiscal' | 'other') =>
+  s.disbursements
+    .filter((d) => d.source === source)
+    .reduce((sum, d) => sum + d.amount - d.reversed, 0n);
+
+/**
+ * The sheet of a target from its state and its stream: the state holds only the budget in
+ * force, so the 年初预算数 is the state folded up to the first TargetApproved.
+ */
+export function selfEvaluationSheet(
+  s: TargetState,
+  events: readonly RecordedEvent[],
+): SelfEvaluationSheet {
+  const view = selfEvaluationView(s);
+  const first = events.findIndex((e) => e.type === 'TargetApproved');
+  const zero = { total: 0n, fiscal: 0n, other: 0n };
+  const initial = (first < 0 ? null : foldTarget(events.slice(0, first + 1)).approved)?.content
+    .budget;
+  const start = initial ?? zero;
+  const now = s.approved?.content.budget ?? zero;
+  const fiscal = executedOf(s, 'fiscal');
+  const other = executedOf(s, 'other');
+  return {
+    view,
+    fiscalYear: s.fiscalYear,
+    unitCode: s.unitCode,
+    unitName: s.approved?.content.unitName ?? s.content?.unitName ?? '',
+    goals: s.approved?.content.goals ?? '',
+    funds: {
+      total: { initial: start.total, adjusted: now.total, executed: s.netDisbursed },
+      fiscal: { initial: start.fiscal, adjusted: now.fiscal, executed: fiscal },
+      other: { initial: start.other, adjusted: now.other, executed: other },
+    },
+  };
+}
+
+export class SelfEvaluationSheetQuery extends Query<SelfEvaluationSheet> {
+  constructor(
+    readonly caller: Caller,
+    readonly targetId: string,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(SelfEvaluationSheetQuery)
+export class SelfEvaluationSheetHandler implements IQueryHandler<SelfEvaluationSheetQuery> {
+  constructor(
+    private readonly targets: TargetStore,
+    private readonly store: PostgresEventStore,
+  ) {}
+
+  async execute({ caller, targetId }: SelfEvaluationSheetQuery) {
+    // load first: it answers 404 for a target out of the caller's scope
+    const { state } = await this.targets.load(targetId, caller.scope);
+    const events = await this.store.readStream(targetStreamId(targetId));
+    return selfEvaluationSheet(state, events);
   }
 }
