@@ -60,8 +60,8 @@ describe('alertsFor', () => {
 describe('sweep dates and escalation', () => {
   it('refuses a date that is not one, outside any fiscal year, or not a checkpoint for a checkpoint sweep', () => {
     expect(() => assertSweepDate('early', '2022-13-01')).toThrow('YYYY-MM-DD');
-    expect(() => assertSweepDate('early', '1999-06-30')).toThrow('fiscal year');
-    expect(() => assertSweepDate('checkpoint', '2022-06-29')).toThrow('checkpoint');
+    expect(() => assertSweepDate('early', '1999-06-30')).toThrow('预算年度内');
+    expect(() => assertSweepDate('checkpoint', '2022-06-29')).toThrow('节点检查的截至日期');
     expect(() => assertSweepDate('checkpoint', '2022-10-31')).not.toThrow();
   });
 

@@ -33,19 +33,19 @@ export interface AlertCandidate {
 /** Checks a sweep's date: a real date of a fiscal year we keep; a checkpoint for a checkpoint sweep. */
 export function assertSweepDate(kind: AlertKind, asOf: string): void {
   if (!isBusinessDate(asOf))
-    throw new InvalidInput('INVALID_AS_OF', 'asOf must be a date YYYY-MM-DD', 'asOf');
+    throw new InvalidInput('INVALID_AS_OF', '截至日期应为有效日期，格式 YYYY-MM-DD', 'asOf');
   const year = Number(asOf.slice(0, 4));
   if (year < MIN_FISCAL_YEAR || year > MAX_FISCAL_YEAR) {
     throw new InvalidInput(
       'AS_OF_OUTSIDE_FISCAL_YEARS',
-      `asOf must fall in a fiscal year from ${MIN_FISCAL_YEAR} to ${MAX_FISCAL_YEAR}`,
+      `截至日期应在 ${MIN_FISCAL_YEAR} 至 ${MAX_FISCAL_YEAR} 预算年度内`,
       'asOf',
     );
   }
   if (kind === 'checkpoint' && !isCheckpointDate(asOf)) {
     throw new InvalidInput(
       'NOT_A_CHECKPOINT',
-      'a checkpoint sweep is as of 31 Mar, 30 Jun, 31 Oct or 31 Dec',
+      '节点检查的截至日期应为 3月31日、6月30日、10月31日或 12月31日',
       'asOf',
     );
   }

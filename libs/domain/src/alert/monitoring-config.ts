@@ -1,6 +1,7 @@
 import { sameJson } from '../shared/canonical-json';
 import { Command, DomainEvent, eventMetadata } from '../shared/decider';
 import { InvalidInput } from '../shared/errors';
+import { fieldNameZh } from '../shared/names.zh';
 import { DEFAULT_THRESHOLDS, Thresholds } from '../monitoring/execution';
 import { DEFAULT_SCORE_WEIGHTS, ScoreWeights } from '../evaluation/self-evaluation.score';
 
@@ -37,21 +38,21 @@ export function decideMonitoringConfig(
     if (!pp(c[field]))
       throw new InvalidInput(
         'INVALID_THRESHOLD',
-        `${field} must be 0 to 100 percentage points, two decimals at most`,
+        `${fieldNameZh(field)}应为 0 至 100 个百分点，最多两位小数`,
         field,
       );
   }
   if (!(c.tolerancePp < c.yellowPp && c.yellowPp < c.redPp)) {
     throw new InvalidInput(
       'THRESHOLDS_OUT_OF_ORDER',
-      'tolerancePp < yellowPp < redPp is required',
+      '应满足：节点容差 < 黄色预警阈值 < 红色预警阈值',
       'yellowPp',
     );
   }
   if (!Number.isInteger(c.escalationDays) || c.escalationDays < 1 || c.escalationDays > 60) {
     throw new InvalidInput(
       'INVALID_ESCALATION_DAYS',
-      'escalationDays is a whole number from 1 to 60',
+      '逾期上报天数应为 1 至 60 的整数',
       'escalationDays',
     );
   }
@@ -63,7 +64,7 @@ export function decideMonitoringConfig(
   ) {
     throw new InvalidInput(
       'WEIGHTS_DO_NOT_ADD_UP',
-      "the execution points and the groups' points add up to 100",
+      '预算执行率分值与各一级指标分值之和应为 100',
       'scoreWeights',
     );
   }

@@ -3,6 +3,7 @@ import { IllegalState, InvalidInput, Refused } from '../shared/errors';
 import { parseIndicatorTarget } from '../performance-target/indicator-target.parse';
 import { TargetState } from '../performance-target/performance-target.state';
 import { isBusinessDate } from '../monitoring/execution';
+import { fieldNameZh, statusNameZh } from '../shared/names.zh';
 import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from '../performance-target/performance-target.decide';
 
 /** A monitoring round (e.g. "2022年1-7月"): opened by the department or finance, with a deadline. */
@@ -29,24 +30,16 @@ export function openRound(
   ) {
     throw new InvalidInput(
       'INVALID_FISCAL_YEAR',
-      'fiscalYear is a year from 2000 to 2099',
+      '预算年度应为 2000 至 2099 之间的年份',
       'fiscalYear',
     );
   }
   if (!r.name.trim() || r.name.length > 100)
-    throw new InvalidInput(
-      'INVALID_NAME',
-      'the round needs a name (at most 100 characters)',
-      'name',
-    );
+    throw new InvalidInput('INVALID_NAME', '请填写监控轮次名称（最多 100 个字符）', 'name');
   if (!isBusinessDate(r.asOf) || !r.asOf.startsWith(`${r.fiscalYear}-`))
-    throw new InvalidInput('INVALID_AS_OF', 'asOf is a date of the fiscal year', 'asOf');
+    throw new InvalidInput('INVALID_AS_OF', '截至日期应为该预算年度内的日期', 'asOf');
   if (!isBusinessDate(r.deadline) || r.deadline < r.asOf)
-    throw new InvalidInput(
-      'INVALID_DEADLINE',
-      'the deadline is a date not before asOf',
-      'deadline',
-    );
+    throw new InvalidInput('INVALID_DEADLINE', '截止日期应为不早于截至日期的日期', 'deadline');
   return [
     {
       type: 'MonitoringRoundOpened',
@@ -117,7 +110,7 @@ function assertKind(line: ReportLine, target: string, at: string): void {
     if (!ok)
       throw new InvalidInput(
         'WRONG_KIND_OF_VALUE',
-        `${at}.${field} must be ${kind === 'quantitative' ? 'a number' : kind === 'boolean' ? 'true or false' : 'text'} for the target '${target}'`,
+        `指标值为“${target}”，${fieldNameZh(`${at}.${field}`)}应为${kind === 'quantitative' ? '数值' : kind === 'boolean' ? '是或否（布尔值）' : '文字（最多 500 字）'}`,
         `${at}.${field}`,
       );
   }
@@ -136,26 +129,31 @@ export function fileReport(
   if (s.status !== 'approved' || !s.approved)
     throw new IllegalState(
       'TARGET_NOT_APPROVED',
-      `only an approved target is monitored; it is ${s.status}`,
+      `只有已批复的目标才能填报运行监控，该目标当前为“${statusNameZh(s.status)}”`,
       s.status,
     );
   if (round.fiscalYear !== s.fiscalYear)
     throw new InvalidInput(
       'WRONG_ROUND',
-      `round ${round.name} is of ${round.fiscalYear}, the target of ${s.fiscalYear}`,
+      `监控轮次“${round.name}”属于 ${round.fiscalYear} 年度，该目标属于 ${s.fiscalYear} 年度`,
       'roundId',
     );
   if (today > round.deadline)
     throw new IllegalState(
       'ROUND_CLOSED',
-      `round ${round.name} closed on ${round.deadline}`,
+      `监控轮次“${round.name}”已于 ${round.deadline} 截止`,
       s.status,
       { deadline: round.deadline },
     );
   if (current && current.status !== 'returned')
-    throw new IllegalState('REPORT_NOT_EDITABLE', `the report is ${current.status}`, s.status, {
-      report: current.status,
-    });
+    throw new IllegalState(
+      'REPORT_NOT_EDITABLE',
+      `该监控报告当前为“${statusNameZh(current.status)}”，不能修改`,
+      s.status,
+      {
+        report: current.status,
+      },
+    );
   const indicators = s.approved.content.indicators;
   if (
     lines.length !== indicators.length ||
@@ -164,7 +162,7 @@ export function fileReport(
   ) {
     throw new InvalidInput(
       'LINES_INCOMPLETE',
-      `report every one of the ${indicators.length} indicators once, by index`,
+      `请按指标序号逐项填报全部 ${indicators.length} 项指标，每项一次`,
       'lines',
     );
   }
@@ -173,11 +171,9 @@ export function fileReport(
     .filter((l) => l.likelihood !== '确定能' && (!l.causes?.length || !l.correction))
     .map((l) => indicators[l.index].name);
   if (behind.length > 0)
-    throw new Refused(
-      'CAUSES_REQUIRED',
-      'where a target may be missed, give the causes (偏差原因) and the correction (纠偏措施)',
-      { indicators: behind },
-    );
+    throw new Refused('CAUSES_REQUIRED', '可能无法完成的指标须填写偏差原因和纠偏措施', {
+      indicators: behind,
+    });
   return [
     {
       type: 'MonitoringReportFiled',
@@ -196,15 +192,11 @@ export function reviewReport(
   current: ReportState | undefined,
 ): MonitoringReportReviewed[] {
   if (!current || current.status !== 'filed')
-    throw new IllegalState('REPORT_NOT_FILED', 'no report of this round awaits review', s.status);
+    throw new IllegalState('REPORT_NOT_FILED', '本轮没有待审核的监控报告', s.status);
   if (cmd.metadata.actor.role !== 'department_reviewer')
-    throw new IllegalState(
-      'WRONG_REVIEW_STAGE',
-      'the department reviews monitoring reports',
-      s.status,
-    );
+    throw new IllegalState('WRONG_REVIEW_STAGE', '运行监控报告由部门审核人审核', s.status);
   if (cmd.data.outcome === 'returned' && !cmd.data.opinion.trim())
-    throw new InvalidInput('OPINION_REQUIRED', 'say why it is returned', 'opinion');
+    throw new InvalidInput('OPINION_REQUIRED', '退回时须填写审核意见，说明退回原因', 'opinion');
   return [
     {
       type: 'MonitoringReportReviewed',

@@ -1,5 +1,6 @@
 import { Actor, Command, DomainEvent, eventMetadata } from '../shared/decider';
 import { IllegalState, InvalidInput, Refused } from '../shared/errors';
+import { statusNameZh } from '../shared/names.zh';
 import { TargetState } from '../performance-target/performance-target.state';
 import {
   DEFAULT_SCORE_WEIGHTS,
@@ -147,7 +148,7 @@ function assertEntries(s: TargetState, entries: readonly EvaluationEntry[]): voi
   ) {
     throw new InvalidInput(
       'ENTRIES_INCOMPLETE',
-      `report every one of the ${count} indicators once, by index 0 to ${count - 1}`,
+      `请按序号 0 至 ${count - 1} 逐项填报全部 ${count} 项指标，每项一次`,
       'entries',
     );
   }
@@ -162,13 +163,13 @@ export function fileSelfEvaluation(
   if (s.status !== 'approved' || !s.approved)
     throw new IllegalState(
       'TARGET_NOT_APPROVED',
-      `only an approved target is evaluated; it is ${s.status}`,
+      `只有已批复的目标才能自评，该目标当前为“${statusNameZh(s.status)}”`,
       s.status,
     );
   if (current && current.status !== 'returned') {
     throw new IllegalState(
       'SELF_EVALUATION_NOT_EDITABLE',
-      `the self-evaluation is ${current.status}`,
+      `该绩效自评当前为“${statusNameZh(current.status)}”，不能修改`,
       s.status,
       { selfEvaluation: current.status },
     );
@@ -177,11 +178,9 @@ export function fileSelfEvaluation(
   const weights = cmd.data.weights ?? DEFAULT_SCORE_WEIGHTS;
   const score = selfEvaluationScore(s, cmd.data.entries, {}, weights);
   if (score.missingExplanations.length > 0) {
-    throw new Refused(
-      'EXPLANATIONS_MISSING',
-      'every indicator not fully met needs its 未完成原因',
-      { indicators: score.missingExplanations },
-    );
+    throw new Refused('EXPLANATIONS_MISSING', '未完全完成的指标都须填写未完成原因', {
+      indicators: score.missingExplanations,
+    });
   }
   const texts = cleanTexts(cmd.data.texts);
   const data = {
@@ -201,32 +200,23 @@ export function reviewSelfEvaluation(
   current: SelfEvaluationState | null,
 ): SelfEvaluationReviewed[] {
   if (!current || current.status !== 'filed') {
-    throw new IllegalState(
-      'SELF_EVALUATION_NOT_FILED',
-      'there is no self-evaluation awaiting review',
-      s.status,
-      { selfEvaluation: current?.status ?? 'none' },
-    );
+    throw new IllegalState('SELF_EVALUATION_NOT_FILED', '没有待审核的绩效自评', s.status, {
+      selfEvaluation: current?.status ?? 'none',
+    });
   }
   if (cmd.metadata.actor.role !== 'department_reviewer') {
-    throw new IllegalState(
-      'WRONG_REVIEW_STAGE',
-      'the department reviews self-evaluations',
-      s.status,
-      { requiredRole: 'department_reviewer' },
-    );
+    throw new IllegalState('WRONG_REVIEW_STAGE', '绩效自评由部门审核人审核', s.status, {
+      requiredRole: 'department_reviewer',
+    });
   }
   if (current.filedBy.id === cmd.metadata.actor.id)
-    throw new Refused(
-      'SEGREGATION_OF_DUTIES',
-      'whoever filed the self-evaluation may not review it',
-    );
+    throw new Refused('SEGREGATION_OF_DUTIES', '不相容职责分离：填报绩效自评的人员不能审核它');
   const { outcome, opinion, confirmedShares } = cmd.data;
   if (outcome === 'returned' && !opinion.trim())
-    throw new InvalidInput('OPINION_REQUIRED', 'say why it is returned', 'opinion');
+    throw new InvalidInput('OPINION_REQUIRED', '退回时须填写审核意见，说明退回原因', 'opinion');
   const score = selfEvaluationScore(s, current.entries, confirmedShares, current.weights);
   if (outcome === 'accepted' && score.unconfirmed.length > 0) {
-    throw new Refused('SHARES_UNCONFIRMED', 'confirm the share of every qualitative indicator', {
+    throw new Refused('SHARES_UNCONFIRMED', '请确认每项定性指标的得分比例', {
       indicators: score.unconfirmed,
     });
   }

@@ -111,7 +111,7 @@ describe('scoreSelfEvaluation', () => {
     expect(confirmed.unconfirmed).toEqual([]);
     expect(() =>
       scoreSelfEvaluation(WAN, WAN, inputs({ actual: { kind: 'band', band: '达成', share: 70 } })),
-    ).toThrow('80–100%');
+    ).toThrow('“达成”的得分比例应为 80%–100%，而不是 70%');
   });
 
   it('refuses a number for a target that is not one, and weights that do not add up', () => {
@@ -122,13 +122,13 @@ describe('scoreSelfEvaluation', () => {
           actual: { kind: 'number', value: 3 },
         },
       ]),
-    ).toThrow('not a number target');
+    ).toThrow('（稳步提升）不是数值指标');
     expect(() =>
       scoreSelfEvaluation(WAN, WAN, [
         { indicator: ind('产出指标', 'a', '1个'), weight: 20, actual: { kind: 'met' } },
         { indicator: ind('产出指标', 'b', '1个'), weight: 20, actual: { kind: 'met' } },
       ]),
-    ).toThrow('add up to 50');
+    ).toThrow('合计为 50');
   });
 
   it('caps the execution score at 10 and grades the boundaries', () => {

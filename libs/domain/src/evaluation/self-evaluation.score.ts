@@ -76,7 +76,7 @@ export function achievement(input: IndicatorInput): number {
   if (t.kind !== 'quantitative') {
     throw new InvalidInput(
       'WRONG_KIND_OF_VALUE',
-      `'${input.indicator.name}' (${input.indicator.target}) is not a number target: report it met, yes/no or in a band`,
+      `指标“${input.indicator.name}”（${input.indicator.target}）不是数值指标：请填报已完成、是/否或完成档次`,
       'actual',
     );
   }
@@ -93,7 +93,7 @@ function assertBand(input: IndicatorInput): void {
     if (share !== undefined && (share < lo || share > hi)) {
       throw new InvalidInput(
         'SHARE_OUTSIDE_BAND',
-        `'${input.indicator.name}': ${a.band} is ${lo}–${hi}% of the points, not ${share}%`,
+        `指标“${input.indicator.name}”：“${a.band}”的得分比例应为 ${lo}%–${hi}%，而不是 ${share}%`,
         'share',
       );
     }
@@ -109,7 +109,7 @@ function pointsOf(inputs: readonly IndicatorInput[], w: ScoreWeights): number[] 
   for (const [level1, list] of groups) {
     const total = w.groups[level1];
     if (total === undefined)
-      throw new InvalidInput('UNKNOWN_GROUP', `no points are set for ${level1}`, 'indicators');
+      throw new InvalidInput('UNKNOWN_GROUP', `没有为“${level1}”设置分值`, 'indicators');
     const weighted = list.filter((i) => i.weight !== undefined);
     if (
       weighted.length > 0 &&
@@ -118,7 +118,7 @@ function pointsOf(inputs: readonly IndicatorInput[], w: ScoreWeights): number[] 
     ) {
       throw new InvalidInput(
         'WEIGHTS_DO_NOT_ADD_UP',
-        `the weights of ${level1} must be given for all its indicators and add up to ${total}`,
+        `“${level1}”的权重应为其每项指标都填写，且合计为 ${total}`,
         'weight',
       );
     }

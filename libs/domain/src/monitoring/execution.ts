@@ -1,6 +1,7 @@
 import { CHECKPOINTS, Checkpoint, EffectivePlan } from '../performance-target/spending-plan';
 import { InvalidInput } from '../shared/errors';
 import { Fen } from '../shared/money';
+import { fieldNameZh } from '../shared/names.zh';
 
 /**
  * An Asia/Shanghai business date as a plain calendar date, 'YYYY-MM-DD'. Calendar arithmetic
@@ -98,16 +99,21 @@ function parseDate(s: string): Ymd | null {
 function ymdOf(date: BusinessDate, field = 'date'): Ymd {
   const ymd = parseDate(date);
   if (ymd === null) {
-    throw new InvalidInput('INVALID_DATE', `${field} must be a calendar date 'YYYY-MM-DD'`, field, {
-      value: date,
-    });
+    throw new InvalidInput(
+      'INVALID_DATE',
+      `${fieldNameZh(field)}应为有效日期，格式 YYYY-MM-DD`,
+      field,
+      {
+        value: date,
+      },
+    );
   }
   return ymd;
 }
 
 function assertFiscalYear(fiscalYear: number): void {
   if (!Number.isInteger(fiscalYear) || fiscalYear < 1 || fiscalYear > 9999) {
-    throw new InvalidInput('INVALID_FISCAL_YEAR', 'fiscalYear must be a year', 'fiscalYear', {
+    throw new InvalidInput('INVALID_FISCAL_YEAR', '预算年度应为有效年份', 'fiscalYear', {
       value: fiscalYear,
     });
   }

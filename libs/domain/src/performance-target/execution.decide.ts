@@ -1,6 +1,7 @@
 import { eventMetadata } from '../shared/decider';
 import { IllegalState, InvalidInput, NotFound, Refused } from '../shared/errors';
 import { formatYuan } from '../shared/money';
+import { statusNameZh } from '../shared/names.zh';
 import { isBusinessDate, periodEndDate } from '../monitoring/execution';
 import {
   RecordDisbursement,
@@ -23,7 +24,7 @@ function assertApproved(state: TargetState, what: string): void {
   if (state.status !== 'approved' || !state.approved) {
     throw new IllegalState(
       'TARGET_NOT_APPROVED',
-      `only an approved target takes ${what}; it is ${state.status}`,
+      `只有已批复的目标才能${what}，该目标当前为“${statusNameZh(state.status)}”`,
       state.status,
     );
   }
@@ -35,17 +36,17 @@ function paymentDate(cmd: RecordDisbursement, fiscalYear: number): string {
   if ((date === undefined) === (period === undefined)) {
     throw new InvalidInput(
       'DATE_OR_PERIOD',
-      'give either a payment date or a plan period (P1–P4), not both',
+      '支付日期与计划期间（P1–P4）须填写其中一项，且只能填一项',
       'date',
     );
   }
   if (period !== undefined) return periodEndDate(fiscalYear, period);
   if (!isBusinessDate(date as string))
-    throw new InvalidInput('INVALID_DATE', 'date must be a calendar date YYYY-MM-DD', 'date');
+    throw new InvalidInput('INVALID_DATE', '支付日期应为有效日期，格式 YYYY-MM-DD', 'date');
   if (!(date as string).startsWith(`${fiscalYear}-`)) {
     throw new InvalidInput(
       'DATE_OUTSIDE_FISCAL_YEAR',
-      `the payment date must be within fiscal year ${fiscalYear}`,
+      `支付日期应在 ${fiscalYear} 预算年度内`,
       'date',
     );
   }
@@ -54,22 +55,16 @@ function paymentDate(cmd: RecordDisbursement, fiscalYear: number): string {
 
 /** Records a payment; net disbursed may never exceed the approved budget in force. */
 export function recordDisbursement(cmd: RecordDisbursement, state: TargetState): TargetEvent[] {
-  assertApproved(state, 'disbursements');
+  assertApproved(state, '登记支出');
   const d = cmd.data;
-  if (d.amount <= 0n)
-    throw new InvalidInput('INVALID_AMOUNT', 'amount must be greater than 0', 'amount');
+  if (d.amount <= 0n) throw new InvalidInput('INVALID_AMOUNT', '金额应大于 0', 'amount');
   const date = paymentDate(cmd, state.fiscalYear);
   const voucherNo = d.voucherNo.trim();
-  if (!voucherNo)
-    throw new InvalidInput(
-      'VOUCHER_REQUIRED',
-      'a voucher number (凭证号) is required',
-      'voucherNo',
-    );
+  if (!voucherNo) throw new InvalidInput('VOUCHER_REQUIRED', '请填写凭证号', 'voucherNo');
   if (state.disbursements.some((x) => x.voucherNo === voucherNo)) {
     throw new IllegalState(
       'DUPLICATE_VOUCHER',
-      `voucher ${voucherNo} is recorded on this target already`,
+      `凭证号“${voucherNo}”已在该目标登记过`,
       state.status,
       { voucherNo },
     );
@@ -78,7 +73,7 @@ export function recordDisbursement(cmd: RecordDisbursement, state: TargetState):
   if (state.netDisbursed + d.amount > budget) {
     throw new Refused(
       'OVER_BUDGET',
-      `net disbursed would be ${formatYuan(state.netDisbursed + d.amount)} 元, over the approved budget of ${formatYuan(budget)} 元`,
+      `支出合计将为 ${formatYuan(state.netDisbursed + d.amount)} 元，超过批复预算 ${formatYuan(budget)} 元`,
       {
         budget: formatYuan(budget),
         disbursed: formatYuan(state.netDisbursed),
@@ -101,26 +96,20 @@ export function recordDisbursement(cmd: RecordDisbursement, state: TargetState):
 
 /** Takes back part or all of what is left of a disbursement. */
 export function reverseDisbursement(cmd: ReverseDisbursement, state: TargetState): TargetEvent[] {
-  assertApproved(state, 'reversals');
+  assertApproved(state, '冲销支出');
   const d = cmd.data;
   const original = state.disbursements.find((x) => x.id === d.disbursementId);
   if (!original)
-    throw new NotFound(
-      'DISBURSEMENT_NOT_FOUND',
-      `no disbursement ${d.disbursementId} on this target`,
-      { disbursementId: d.disbursementId },
-    );
-  if (d.amount <= 0n)
-    throw new InvalidInput('INVALID_AMOUNT', 'amount must be greater than 0', 'amount');
-  if (!d.reason.trim())
-    throw new InvalidInput('REASON_REQUIRED', 'a reversal needs a reason', 'reason');
+    throw new NotFound('DISBURSEMENT_NOT_FOUND', `该目标没有编号为 ${d.disbursementId} 的支出`, {
+      disbursementId: d.disbursementId,
+    });
+  if (d.amount <= 0n) throw new InvalidInput('INVALID_AMOUNT', '金额应大于 0', 'amount');
+  if (!d.reason.trim()) throw new InvalidInput('REASON_REQUIRED', '请填写冲销原因', 'reason');
   const left = original.amount - original.reversed;
   if (d.amount > left) {
-    throw new Refused(
-      'REVERSAL_EXCEEDS_REMAINING',
-      `only ${formatYuan(left)} 元 of this disbursement is left to reverse`,
-      { remaining: formatYuan(left) },
-    );
+    throw new Refused('REVERSAL_EXCEEDS_REMAINING', `该笔支出只剩 ${formatYuan(left)} 元可以冲销`, {
+      remaining: formatYuan(left),
+    });
   }
   const data = {
     targetId: state.id,
@@ -134,19 +123,19 @@ export function reverseDisbursement(cmd: ReverseDisbursement, state: TargetState
 
 /** A new version of budget, plan or indicators, reviewed by both stages; the old one stays in force. */
 export function requestAdjustment(cmd: RequestAdjustment, state: TargetState): TargetEvent[] {
-  assertApproved(state, 'adjustments');
+  assertApproved(state, '申请调整');
   const pending = state.pendingAdjustment;
   if (pending && pending.status !== 'returned') {
     throw new IllegalState(
       'ADJUSTMENT_PENDING',
-      `an adjustment is under review already (${pending.status})`,
+      `已有一项调整正在审核中（${statusNameZh(pending.status)}）`,
       state.status,
       { adjustmentId: pending.id },
     );
   }
   const { reason, changes } = cmd.data;
   if (!reason.trim() || reason.length > MAX_TEXT)
-    throw new InvalidInput('REASON_REQUIRED', 'an adjustment needs a reason (调整原因)', 'reason');
+    throw new InvalidInput('REASON_REQUIRED', '请填写调整原因（最多 2000 字）', 'reason');
   const current = state.approved!.content;
   const changed: ContentChanges = Object.fromEntries(
     Object.entries(changes).filter(
@@ -159,22 +148,18 @@ export function requestAdjustment(cmd: RequestAdjustment, state: TargetState): T
     ),
   );
   if (Object.keys(changed).length === 0)
-    throw new InvalidInput(
-      'NO_CHANGE',
-      'the adjustment changes none of budget, plan or indicators',
-      'budget',
-    );
+    throw new InvalidInput('NO_CHANGE', '本次调整没有改动预算、资金支出计划或绩效指标', 'budget');
   const invalid = invalidityProblems(changed);
   if (invalid.length > 0)
     throw new InvalidInput(
       'INVALID_TARGET',
-      invalid.join('; '),
+      invalid.join('；'),
       invalid[0].startsWith('预算数') ? 'budget' : 'plan',
       { problems: invalid },
     );
   const problems = contentProblems({ ...current, ...changed });
   if (problems.length > 0)
-    throw new Refused('ADJUSTMENT_HAS_PROBLEMS', 'the adjusted target would have problems', {
+    throw new Refused('ADJUSTMENT_HAS_PROBLEMS', '调整后的目标存在问题，请先改正', {
       problems,
     });
   assertBudgetCoversDisbursed(state, changed.budget?.total);
@@ -192,7 +177,7 @@ export function assertBudgetCoversDisbursed(state: TargetState, budget: bigint |
   if (budget !== undefined && budget < state.netDisbursed) {
     throw new Refused(
       'BUDGET_BELOW_DISBURSED',
-      `the budget may not fall below the ${formatYuan(state.netDisbursed)} 元 disbursed`,
+      `预算不能低于已支出的 ${formatYuan(state.netDisbursed)} 元`,
       {
         disbursed: formatYuan(state.netDisbursed),
       },

@@ -25,9 +25,9 @@ export function templateProblem(
   level2: string,
 ): string | null {
   const level2s = template.levels[level1];
-  if (!level2s) return `一级指标 '${level1}' is not in indicator template ${template.version}`;
+  if (!level2s) return `一级指标“${level1}”不在${template.version}版指标体系中`;
   if (!level2s.includes(level2)) {
-    return `二级指标 '${level2}' is not under ${level1} in indicator template ${template.version}`;
+    return `二级指标“${level2}”不属于${template.version}版指标体系的“${level1}”`;
   }
   return null;
 }

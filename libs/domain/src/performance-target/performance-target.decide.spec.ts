@@ -213,8 +213,8 @@ describe('SubmitTarget', () => {
     );
     const err = spec.given(imported).when(submit()).thenThrows('TARGET_HAS_PROBLEMS', 'refused');
     expect(err.details.problems).toEqual([
-      '资金支出计划 must reach 100% by 12月底, it reaches 90%',
-      '绩效指标 has no indicators',
+      '资金支出计划到12月底应达到100%，现为90%',
+      '绩效指标为空：至少填写一项指标',
     ]);
   });
 

@@ -9,6 +9,7 @@ import {
   reverseDisbursement,
 } from './execution.decide';
 import { IllegalState, InvalidInput, Refused } from '../shared/errors';
+import { roleNameZh, stageNameZh, statusNameZh } from '../shared/names.zh';
 import {
   CreateTarget,
   ReviewTarget,
@@ -41,7 +42,7 @@ function create(cmd: CreateTarget, state: TargetState): TargetEvent[] {
   const { fiscalYear, unitCode, projectCode, content, source, importProblems } = cmd.data;
   const id = targetId(fiscalYear, unitCode, projectCode);
   if (state.status !== 'none') {
-    throw new IllegalState('TARGET_EXISTS', `target ${id} already exists`, state.status, {
+    throw new IllegalState('TARGET_EXISTS', `绩效目标 ${id} 已存在`, state.status, {
       targetId: id,
     });
   }
@@ -64,7 +65,7 @@ function revise(cmd: ReviseTarget, state: TargetState): TargetEvent[] {
   if (state.status !== 'draft' && state.status !== 'returned') {
     throw new IllegalState(
       'TARGET_NOT_EDITABLE',
-      `only a draft or returned target can be revised; it is ${state.status}`,
+      `只有草稿或退回修改的目标可以修改，该目标当前为“${statusNameZh(state.status)}”`,
       state.status,
     );
   }
@@ -88,17 +89,15 @@ function submit(cmd: SubmitTarget, state: TargetState): TargetEvent[] {
   if (state.status !== 'draft' && state.status !== 'returned') {
     throw new IllegalState(
       'TARGET_NOT_SUBMITTABLE',
-      `only a draft or returned target can be submitted; it is ${state.status}`,
+      `只有草稿或退回修改的目标可以提交，该目标当前为“${statusNameZh(state.status)}”`,
       state.status,
     );
   }
   const problems = targetProblems(state);
   if (problems.length > 0) {
-    throw new Refused(
-      'TARGET_HAS_PROBLEMS',
-      'the target has problems to fix before it can be submitted',
-      { problems },
-    );
+    throw new Refused('TARGET_HAS_PROBLEMS', '该目标还有问题需要修改，改正后才能提交', {
+      problems,
+    });
   }
   return [
     {
@@ -153,7 +152,7 @@ function review(cmd: ReviewTarget, state: TargetState): TargetEvent[] {
   if (!subject) {
     throw new IllegalState(
       'TARGET_NOT_UNDER_REVIEW',
-      `the target is ${state.status}, not awaiting review`,
+      `该目标当前为“${statusNameZh(state.status)}”，不在审核中`,
       state.status,
     );
   }
@@ -161,7 +160,7 @@ function review(cmd: ReviewTarget, state: TargetState): TargetEvent[] {
   if (cmd.metadata.actor.role !== role) {
     throw new IllegalState(
       'WRONG_REVIEW_STAGE',
-      `the target awaits the ${stage} review, which a ${role} gives`,
+      `该目标正等待${stageNameZh(stage)}，应由${roleNameZh(role)}审核`,
       state.status,
       { stage, requiredRole: role },
     );
@@ -204,14 +203,10 @@ function approval(cmd: ReviewTarget, state: TargetState, adjustmentId?: string):
 
 function outcomeOf(grade: string, opinion: string): ReviewOutcome {
   if (!REVIEW_GRADES.includes(grade as never)) {
-    throw new InvalidInput('INVALID_GRADE', 'grade must be one of 优, 良, 中, 差', 'grade');
+    throw new InvalidInput('INVALID_GRADE', '评级应为优、良、中、差之一', 'grade');
   }
   if ((grade === '中' || grade === '差') && !opinion.trim()) {
-    throw new InvalidInput(
-      'OPINION_REQUIRED',
-      `an opinion (审核意见) is required for grade ${grade}`,
-      'opinion',
-    );
+    throw new InvalidInput('OPINION_REQUIRED', `评级为“${grade}”时必须填写审核意见`, 'opinion');
   }
   return grade === '中' ? 'returned' : grade === '差' ? 'rejected' : 'passed';
 }
@@ -222,21 +217,20 @@ function assertSegregation(subject: ReviewSubject, reviewerId: string): void {
   if (subject.authors.includes(reviewerId)) {
     throw new Refused(
       'SEGREGATION_OF_DUTIES',
-      'whoever created, revised or submitted a target may not review it',
+      '不相容职责分离：创建、修改或提交该目标的人员不能审核它',
       { stage },
     );
   }
   if (stage === 'finance' && subject.departmentPassedBy?.id === reviewerId) {
-    throw new Refused(
-      'SEGREGATION_OF_DUTIES',
-      'one person may not pass both review stages of the same version',
-      { stage },
-    );
+    throw new Refused('SEGREGATION_OF_DUTIES', '不相容职责分离：同一人不能通过同一版本的两级审核', {
+      stage,
+    });
   }
 }
 
 function assertExists(state: TargetState): void {
-  if (state.status === 'none') throw new IllegalState('TARGET_NOT_FOUND', 'no such target', 'none');
+  if (state.status === 'none')
+    throw new IllegalState('TARGET_NOT_FOUND', '该绩效目标不存在', 'none');
 }
 
 /** A fiscal year the service keeps: a whole year from 2000 to 2099; otherwise a 400. */
@@ -248,7 +242,7 @@ export function assertFiscalYear(fiscalYear: number): void {
   ) {
     throw new InvalidInput(
       'INVALID_FISCAL_YEAR',
-      `fiscalYear must be a year from ${MIN_FISCAL_YEAR} to ${MAX_FISCAL_YEAR}`,
+      `预算年度应为 ${MIN_FISCAL_YEAR} 至 ${MAX_FISCAL_YEAR} 之间的年份`,
       'fiscalYear',
     );
   }
@@ -257,11 +251,11 @@ export function assertFiscalYear(fiscalYear: number): void {
 function assertIdentity(fiscalYear: number, unitCode: string, projectCode: string): void {
   assertFiscalYear(fiscalYear);
   if (!UNIT_CODE.test(unitCode))
-    throw new InvalidInput('INVALID_UNIT_CODE', 'unitCode must be six digits', 'unitCode');
+    throw new InvalidInput('INVALID_UNIT_CODE', '单位编码应为六位数字', 'unitCode');
   if (!PROJECT_CODE.test(projectCode)) {
     throw new InvalidInput(
       'INVALID_PROJECT_CODE',
-      'projectCode must be 1 to 40 letters or digits',
+      '项目编码应为 1 至 40 位字母或数字',
       'projectCode',
     );
   }
@@ -270,7 +264,7 @@ function assertIdentity(fiscalYear: number, unitCode: string, projectCode: strin
 function refuseInvalid(problems: string[]): void {
   if (problems.length === 0) return;
   const field = problems[0].startsWith('预算数') ? 'budget' : 'plan';
-  throw new InvalidInput('INVALID_TARGET', problems.join('; '), field, { problems });
+  throw new InvalidInput('INVALID_TARGET', problems.join('；'), field, { problems });
 }
 
 /** The changes that really change something, as they go into the event. */

@@ -243,7 +243,7 @@ export function evolveTarget(state: TargetState, event: TargetEvent): TargetStat
 
 /** Everything that keeps the target from being submitted; empty when it can be. */
 export function targetProblems(s: TargetState): string[] {
-  if (!s.content) return ['content is missing'];
+  if (!s.content) return ['缺少目标内容'];
   return [...contentProblems(s.content), ...s.importProblems.map((p) => p.message)];
 }
 

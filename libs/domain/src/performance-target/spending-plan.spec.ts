@@ -23,13 +23,13 @@ describe('spending plan', () => {
 
   it('refuses a plan that goes down', () => {
     expect(planProblems({ M3: 60, M6: 40, M10: 80, M12: 100 })).toEqual([
-      '资金支出计划 is cumulative: M6 (40%) is below M3 (60%)',
+      '资金支出计划应为累计数：6月底（40%）低于3月底（60%）',
     ]);
   });
 
   it('refuses a plan that does not reach 100% by December', () => {
     expect(planProblems({ M3: 10, M6: 20, M10: 30, M12: 90 })).toEqual([
-      '资金支出计划 must reach 100% by 12月底, it reaches 90%',
+      '资金支出计划到12月底应达到100%，现为90%',
     ]);
     expect(planProblems({ M3: null, M6: null, M10: null, M12: null })).toHaveLength(1);
   });

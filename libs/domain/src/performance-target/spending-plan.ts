@@ -1,3 +1,5 @@
+import { checkpointNameZh } from '../shared/names.zh';
+
 /** The four checkpoints of a fiscal year: end of March, June, October and December. */
 export const CHECKPOINTS = ['M3', 'M6', 'M10', 'M12'] as const;
 export type Checkpoint = (typeof CHECKPOINTS)[number];
@@ -38,7 +40,7 @@ export function planProblems(cells: PlanCells): string[] {
     if (cell === null) continue;
     if (!Number.isFinite(cell) || cell < 0 || cell > 100 || !hasAtMostTwoDecimals(cell)) {
       problems.push(
-        `资金支出计划 ${cp}: ${cell} is not a percentage between 0 and 100 with at most two decimals`,
+        `资金支出计划${checkpointNameZh(cp)}（${cell}）应为 0 到 100 之间的百分数，最多两位小数`,
       );
     }
   }
@@ -48,11 +50,10 @@ export function planProblems(cells: PlanCells): string[] {
     const [prev, cur] = [CHECKPOINTS[i - 1], CHECKPOINTS[i]];
     if (eff[cur] < eff[prev]) {
       problems.push(
-        `资金支出计划 is cumulative: ${cur} (${eff[cur]}%) is below ${prev} (${eff[prev]}%)`,
+        `资金支出计划应为累计数：${checkpointNameZh(cur)}（${eff[cur]}%）低于${checkpointNameZh(prev)}（${eff[prev]}%）`,
       );
     }
   }
-  if (eff.M12 !== 100)
-    problems.push(`资金支出计划 must reach 100% by 12月底, it reaches ${eff.M12}%`);
+  if (eff.M12 !== 100) problems.push(`资金支出计划到12月底应达到100%，现为${eff.M12}%`);
   return problems;
 }

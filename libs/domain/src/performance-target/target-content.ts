@@ -82,7 +82,7 @@ export function invalidityProblems(c: ContentChanges): string[] {
   const problems: string[] = [];
   if (c.budget && c.budget.total !== c.budget.fiscal + c.budget.other) {
     problems.push(
-      `预算数 ${formatYuan(c.budget.total)} 元 is not 财政资金 ${formatYuan(c.budget.fiscal)} + 其他资金 ${formatYuan(c.budget.other)}`,
+      `预算数 ${formatYuan(c.budget.total)} 元不等于财政资金 ${formatYuan(c.budget.fiscal)} 元与其他资金 ${formatYuan(c.budget.other)} 元之和`,
     );
   }
   if (c.plan) problems.push(...planProblems(c.plan));
@@ -95,11 +95,11 @@ export function contentProblems(
   template: IndicatorTemplate = DEFAULT_INDICATOR_TEMPLATE,
 ): string[] {
   const problems = invalidityProblems(c);
-  if (c.budget.total <= 0n) problems.push('预算数 must be greater than 0');
-  if (!c.unitName.trim()) problems.push('单位名称 is missing');
-  if (!c.projectName.trim()) problems.push('项目名称 is missing');
-  if (!c.goals.trim()) problems.push('绩效目标 is missing');
-  if (c.indicators.length === 0) problems.push('绩效指标 has no indicators');
+  if (c.budget.total <= 0n) problems.push('预算数应大于 0');
+  if (!c.unitName.trim()) problems.push('缺少单位名称');
+  if (!c.projectName.trim()) problems.push('缺少项目名称');
+  if (!c.goals.trim()) problems.push('缺少绩效目标');
+  if (c.indicators.length === 0) problems.push('绩效指标为空：至少填写一项指标');
   c.indicators.forEach((ind, i) => problems.push(...indicatorProblems(ind, i + 1, template)));
   return problems;
 }
@@ -107,8 +107,8 @@ export function contentProblems(
 function indicatorProblems(ind: Indicator, n: number, template: IndicatorTemplate): string[] {
   const problems: string[] = [];
   const tp = templateProblem(template, ind.level1, ind.level2);
-  if (tp) problems.push(`indicator ${n}: ${tp}`);
-  if (!ind.name.trim()) problems.push(`indicator ${n}: 三级指标 is missing`);
-  if (!ind.target.trim()) problems.push(`indicator ${n}: 指标值 is missing`);
+  if (tp) problems.push(`第${n}项指标：${tp}`);
+  if (!ind.name.trim()) problems.push(`第${n}项指标：缺少三级指标`);
+  if (!ind.target.trim()) problems.push(`第${n}项指标：缺少指标值`);
   return problems;
 }

@@ -1,4 +1,5 @@
 import { InvalidInput } from './errors';
+import { fieldNameZh } from './names.zh';
 
 /** Money inside the domain: integer 分 (fen) as bigint, so no amount is ever a float. */
 export type Fen = bigint;
@@ -14,13 +15,13 @@ export function parseYuan(text: unknown, field: string): Fen {
   if (typeof text !== 'string' || !YUAN_TEXT.test(text)) {
     throw new InvalidInput(
       'INVALID_AMOUNT',
-      `${field} must be a decimal string of 元 with at most two decimals, e.g. "4000.00"`,
+      `${fieldNameZh(field)}应为以元为单位的金额文本，最多两位小数，例如 "4000.00"`,
       field,
     );
   }
   const fen = decimalToScaled(text, 2);
   if (fen > MAX_FEN) {
-    throw new InvalidInput('AMOUNT_TOO_LARGE', `${field} exceeds 10^13 元`, field);
+    throw new InvalidInput('AMOUNT_TOO_LARGE', `${fieldNameZh(field)}超过上限 10^13 元`, field);
   }
   return fen;
 }

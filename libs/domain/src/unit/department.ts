@@ -22,7 +22,7 @@ export function decideDepartmentReviewers(
   current: readonly Recipient[] | null,
 ): DepartmentReviewersSet[] {
   if (!/^\d{3}$/.test(cmd.data.code))
-    throw new InvalidInput('INVALID_DEPARTMENT_CODE', 'a department code is three digits', 'code');
+    throw new InvalidInput('INVALID_DEPARTMENT_CODE', '部门编码应为三位数字', 'code');
   assertRecipients(cmd.data.reviewers, 'reviewers');
   if (current && sameJson(current, cmd.data.reviewers)) return [];
   return [{ type: 'DepartmentReviewersSet', data: cmd.data, metadata: eventMetadata(cmd) }];

@@ -27,24 +27,20 @@ export function assertRecipients(list: readonly Recipient[], field: string): voi
     if (!r.userId?.trim() || r.userId.length > 100)
       throw new InvalidInput(
         'INVALID_RECIPIENT',
-        'userId is required (at most 100 characters)',
+        '请填写用户账号（最多 100 个字符）',
         `${at}.userId`,
       );
     if (!r.name?.trim() || r.name.length > 100)
-      throw new InvalidInput(
-        'INVALID_RECIPIENT',
-        'name is required (at most 100 characters)',
-        `${at}.name`,
-      );
+      throw new InvalidInput('INVALID_RECIPIENT', '请填写姓名（最多 100 个字符）', `${at}.name`);
     if (seen.has(r.userId))
-      throw new InvalidInput('DUPLICATE_RECIPIENT', `${r.userId} is listed twice`, `${at}.userId`);
+      throw new InvalidInput('DUPLICATE_RECIPIENT', `用户 ${r.userId} 重复列出`, `${at}.userId`);
     seen.add(r.userId);
     if (r.email !== undefined && !EMAIL.test(r.email))
-      throw new InvalidInput('INVALID_EMAIL', `${r.email} is not an e-mail address`, `${at}.email`);
+      throw new InvalidInput('INVALID_EMAIL', `“${r.email}”不是有效的电子邮箱地址`, `${at}.email`);
     if (r.webhookUrl !== undefined && !isHttpUrl(r.webhookUrl)) {
       throw new InvalidInput(
         'INVALID_WEBHOOK_URL',
-        'a webhook URL must be http(s)',
+        '群机器人地址应为 http 或 https 网址',
         `${at}.webhookUrl`,
       );
     }

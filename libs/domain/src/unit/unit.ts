@@ -60,13 +60,9 @@ export function evolveUnit(state: UnitState, event: UnitEvent): UnitState {
 export function decideUnit(command: UnitCommand, state: UnitState): UnitEvent[] {
   const { code, name } = command.data;
   if (!/^\d{6}$/.test(code))
-    throw new InvalidInput('INVALID_UNIT_CODE', 'a unit code is six digits', 'code');
+    throw new InvalidInput('INVALID_UNIT_CODE', '单位编码应为六位数字', 'code');
   if (!name.trim() || name.length > 200)
-    throw new InvalidInput(
-      'INVALID_NAME',
-      'the unit needs a name (at most 200 characters)',
-      'name',
-    );
+    throw new InvalidInput('INVALID_NAME', '请填写单位名称（最多 200 个字符）', 'name');
   const departmentCode = departmentOf(code);
   if (command.type === 'RecordUnit') {
     if (state.code === code && state.name === name) return [];

@@ -8,6 +8,7 @@ import {
   Role,
 } from '../shared/decider';
 import { IllegalState, InvalidInput, NotFound, Refused } from '../shared/errors';
+import { roleNameZh } from '../shared/names.zh';
 
 /**
  * A person who signs in to the console. The password never enters an event: commands carry
@@ -104,7 +105,7 @@ function checkPassword(password: string): void {
   if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
     throw new InvalidInput(
       'INVALID_PASSWORD',
-      `a password has ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`,
+      `密码长度应为 ${PASSWORD_MIN} 至 ${PASSWORD_MAX} 个字符`,
       'password',
     );
   }
@@ -114,7 +115,7 @@ function checkPassword(password: string): void {
 function checkProfile(p: UserProfile): void {
   const name = p.name.trim();
   if (!name || [...p.name].length > USER_NAME_MAX)
-    throw new InvalidInput('INVALID_NAME', `a name has 1 to ${USER_NAME_MAX} characters`, 'name');
+    throw new InvalidInput('INVALID_NAME', `姓名应为 1 至 ${USER_NAME_MAX} 个字符`, 'name');
   if (
     p.roles.length === 0 ||
     new Set(p.roles).size !== p.roles.length ||
@@ -122,26 +123,22 @@ function checkProfile(p: UserProfile): void {
   ) {
     throw new InvalidInput(
       'INVALID_ROLES',
-      `roles are one or more of ${ROLES.join(', ')}, none twice`,
+      `角色应为以下一项或多项，且不能重复：${ROLES.map(roleNameZh).join('、')}`,
       'roles',
     );
   }
   if (p.unit !== null && !/^\d{6}$/.test(p.unit))
-    throw new InvalidInput('INVALID_UNIT_CODE', 'a unit code is six digits, e.g. 314001', 'unit');
+    throw new InvalidInput('INVALID_UNIT_CODE', '单位编码应为六位数字，例如 314001', 'unit');
   if (p.department !== null && !/^\d{3}$/.test(p.department))
     throw new InvalidInput(
       'INVALID_DEPARTMENT_CODE',
-      'a department code is three digits, e.g. 314',
+      '部门编码应为三位数字，例如 314',
       'department',
     );
   if (p.roles.some((r) => UNIT_ROLES.includes(r)) && p.unit === null)
-    throw new InvalidInput('UNIT_REQUIRED', 'preparers and unit heads need a unit', 'unit');
+    throw new InvalidInput('UNIT_REQUIRED', '填报人和单位负责人须填写单位编码', 'unit');
   if (p.roles.includes('department_reviewer') && p.department === null)
-    throw new InvalidInput(
-      'DEPARTMENT_REQUIRED',
-      'department reviewers need a department',
-      'department',
-    );
+    throw new InvalidInput('DEPARTMENT_REQUIRED', '部门审核人须填写部门编码', 'department');
 }
 
 function create(cmd: CreateUser, state: UserState): UserEvent[] {
@@ -149,7 +146,7 @@ function create(cmd: CreateUser, state: UserState): UserEvent[] {
   if (!USER_ID.test(id))
     throw new InvalidInput(
       'INVALID_USER_ID',
-      'a user id is 2 to 32 of a-z, 0-9, _ . - starting with a letter or digit',
+      '用户账号应为 2 至 32 位小写字母、数字或 _ . -，并以字母或数字开头',
       'id',
     );
   const profile = { name, roles, unit, department };
@@ -158,7 +155,7 @@ function create(cmd: CreateUser, state: UserState): UserEvent[] {
   if (state.id !== null)
     throw new IllegalState(
       'USER_EXISTS',
-      `user ${id} exists already`,
+      `用户 ${id} 已存在`,
       state.disabled ? 'disabled' : 'active',
       { id },
     );
@@ -181,7 +178,7 @@ function changedFields(state: UserState, changes: Partial<UserProfile>): Partial
 
 function change(cmd: ChangeUser, state: UserState): UserEvent[] {
   const { id, changes, password, disabled } = cmd.data;
-  if (state.id === null) throw new NotFound('USER_NOT_FOUND', `no user ${id}`, { id });
+  if (state.id === null) throw new NotFound('USER_NOT_FOUND', `用户 ${id} 不存在`, { id });
   checkProfile({
     name: changes.name ?? state.name,
     roles: changes.roles ?? state.roles,
@@ -190,7 +187,7 @@ function change(cmd: ChangeUser, state: UserState): UserEvent[] {
   });
   if (password !== undefined) checkPassword(password);
   if (disabled === true && !state.disabled && cmd.metadata.actor.id === id)
-    throw new Refused('CANNOT_DISABLE_SELF', 'an admin cannot disable their own account', { id });
+    throw new Refused('CANNOT_DISABLE_SELF', '系统管理员不能停用自己的账号', { id });
   const metadata = eventMetadata(cmd);
   const diff = changedFields(state, changes);
   const events: UserEvent[] = [];
