@@ -89,7 +89,7 @@ describe('refusals through HTTP', () => {
         'INVALID_TARGET',
       );
       expect(e.details.field).toBe('plan');
-      expect(e.message).toContain('M6 (40%) is below M3 (60%)');
+      expect(e.message).toContain('6月底（40%）低于3月底（60%）');
     });
 
     it('a plan that does not end at 100%', async () => {
@@ -473,7 +473,7 @@ describe('refusals through HTTP', () => {
         422,
         'TARGET_HAS_PROBLEMS',
       );
-      expect(e.details.problems).toEqual(['绩效目标 is missing', '绩效指标 has no indicators']);
+      expect(e.details.problems).toEqual(['缺少绩效目标', '绩效指标为空：至少填写一项指标']);
     });
   });
 });

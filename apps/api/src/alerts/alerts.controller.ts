@@ -58,7 +58,7 @@ function weightsOf(w: unknown): ScoreWeights {
   ) {
     throw new InvalidInput(
       'INVALID_WEIGHTS',
-      'scoreWeights is {execution: number, groups: {一级指标: number}}',
+      '评分权重应为 `{"execution": 数值, "groups": {"一级指标": 数值}}`，一级指标名称最多 20 个字',
       'scoreWeights',
     );
   }
@@ -184,7 +184,7 @@ export class AlertsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     if (!/^[0-9a-f-]{36}$/.test(id))
-      throw new InvalidInput('INVALID_ALERT_ID', 'an alert id is a UUID', 'id');
+      throw new InvalidInput('INVALID_ALERT_ID', '预警编号应为 UUID', 'id');
     const r = await this.commands.execute(new AcknowledgeAlertCommand(caller, id));
     res.setHeader('X-Event-Position', r.position.toString());
     return r.alert;

@@ -27,7 +27,7 @@ export class RecipientDto {
 
   @ApiPropertyOptional({ example: 'wang@example.gov.cn' })
   @IsOptional()
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmail({}, { message: '应为有效的电子邮箱地址' })
   @MaxLength(254)
   email?: string;
 
@@ -38,7 +38,7 @@ export class RecipientDto {
   @IsOptional()
   @IsUrl(
     { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
-    { message: 'webhookUrl must be an http(s) URL' },
+    { message: '应为 http 或 https 网址' },
   )
   @MaxLength(2000)
   webhookUrl?: string;
@@ -100,7 +100,7 @@ export class MonitoringConfigDto {
 export class SweepDto {
   @ApiProperty({ example: '2022-06-30' })
   @IsString()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'asOf must be YYYY-MM-DD' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '应为日期，格式 YYYY-MM-DD' })
   asOf!: string;
 
   @ApiProperty({ enum: ALERT_KINDS })
@@ -111,7 +111,7 @@ export class SweepDto {
 export class AlertsQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(/^\d{6}$/, { message: 'unit must be six digits' })
+  @Matches(/^\d{6}$/, { message: '应为六位数字' })
   unit?: string;
   @ApiPropertyOptional({ enum: ['yellow', 'red'] }) @IsOptional() @IsIn(['yellow', 'red']) level?:
     'yellow' | 'red';

@@ -38,11 +38,7 @@ export class DepartmentsController {
   })
   goals(@CurrentCaller() caller: Caller, @Param('code') code: string, @Query() q: GoalsQueryDto) {
     if (!/^\d{3}$/.test(code))
-      throw new InvalidInput(
-        'INVALID_DEPARTMENT_CODE',
-        'a department code is three digits',
-        'code',
-      );
+      throw new InvalidInput('INVALID_DEPARTMENT_CODE', '部门编码应为三位数字', 'code');
     return this.queries.execute(new GetDepartmentGoalsQuery(caller, code, q.fiscalYear));
   }
 }

@@ -28,7 +28,7 @@ function idempotencyKey(header: string | undefined): string | undefined {
   if (!KEY.test(header))
     throw new InvalidInput(
       'INVALID_IDEMPOTENCY_KEY',
-      'Idempotency-Key is 1 to 200 printable ASCII characters',
+      '请求头 Idempotency-Key 应为 1 至 200 个可打印 ASCII 字符',
       'Idempotency-Key',
     );
   return header;
@@ -94,7 +94,7 @@ export class DisbursementsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     if (!/^[0-9a-f-]{36}$/.test(did))
-      throw new InvalidInput('INVALID_DISBURSEMENT_ID', 'a disbursement id is a UUID', 'did');
+      throw new InvalidInput('INVALID_DISBURSEMENT_ID', '支出编号应为 UUID', 'did');
     const amount = parseYuan(dto.amount, 'amount');
     const r = await this.commands.execute(
       new ReverseDisbursementCommand(

@@ -55,10 +55,10 @@ export class RoundDto {
   fiscalYear!: number;
   @ApiProperty({ example: '2022年1-7月' }) @IsString() @MinLength(1) @MaxLength(100) name!: string;
   @ApiProperty({ example: '2022-07-31' })
-  @Matches(DATE, { message: 'asOf must be YYYY-MM-DD' })
+  @Matches(DATE, { message: '应为日期，格式 YYYY-MM-DD' })
   asOf!: string;
   @ApiProperty({ example: '2022-08-15' })
-  @Matches(DATE, { message: 'deadline must be YYYY-MM-DD' })
+  @Matches(DATE, { message: '应为日期，格式 YYYY-MM-DD' })
   deadline!: string;
 }
 
@@ -100,7 +100,7 @@ export class ReportReviewDto {
 
 const uuid = (id: string, field: string) => {
   if (!/^[0-9a-f-]{36}$/.test(id))
-    throw new InvalidInput('INVALID_ROUND_ID', 'a round id is a UUID', field);
+    throw new InvalidInput('INVALID_ROUND_ID', '监控轮次编号应为 UUID', field);
   return id;
 };
 

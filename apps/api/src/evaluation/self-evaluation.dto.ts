@@ -19,6 +19,7 @@ import {
 import {
   Band,
   EvaluationEntry,
+  fieldNameZh,
   IndicatorActual,
   InvalidInput,
   SELF_EVALUATION_TEXT_FIELDS,
@@ -120,7 +121,7 @@ export class SelfEvaluationReviewDto {
 }
 
 const wrongKind = (field: string, what: string) =>
-  new InvalidInput('WRONG_KIND_OF_VALUE', `${field} must be ${what}`, field);
+  new InvalidInput('WRONG_KIND_OF_VALUE', `${fieldNameZh(field)}应为${what}`, field);
 
 function actualOf(a: ActualDto, at: string): IndicatorActual {
   switch (a.kind) {
@@ -128,13 +129,13 @@ function actualOf(a: ActualDto, at: string): IndicatorActual {
       return { kind: 'met' };
     case 'number':
       if (typeof a.value !== 'number' || !Number.isFinite(a.value))
-        throw wrongKind(`${at}.value`, 'a number for a number target');
+        throw wrongKind(`${at}.value`, '数值（数值指标）');
       return { kind: 'number', value: a.value };
     case 'yesNo':
-      if (typeof a.value !== 'boolean') throw wrongKind(`${at}.value`, 'true or false');
+      if (typeof a.value !== 'boolean') throw wrongKind(`${at}.value`, '是或否（布尔值）');
       return { kind: 'yesNo', value: a.value };
     case 'band':
-      if (!a.band || a.share === undefined) throw wrongKind(at, 'a band and a share');
+      if (!a.band || a.share === undefined) throw wrongKind(at, '完成档次和得分比例');
       return { kind: 'band', band: a.band, share: a.share };
     case 'notApplicable':
       return { kind: 'notApplicable', explanation: a.explanation ?? '' };
@@ -167,7 +168,7 @@ export function sharesOf(dto: SelfEvaluationReviewDto): Record<string, number> {
     if (!/^\d{1,3}$/.test(k) || typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 100) {
       throw new InvalidInput(
         'INVALID_SHARE',
-        'confirmedShares maps indicator indexes to a share from 0 to 100',
+        '确认的得分比例应为“指标序号: 0 至 100 的比例”',
         `confirmedShares.${k}`,
       );
     }

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import { Principal, Role, ROLES, scopeOf } from '@bp/domain';
+import { Principal, Role, roleNameZh, ROLES, scopeOf } from '@bp/domain';
 import { Caller, UserSessions } from '@bp/infra';
 import { Request } from 'express';
 
@@ -26,6 +26,16 @@ export interface AuthedRequest extends Request {
   requestId?: string;
 }
 
+const NO_TOKEN = '请先登录：请求头应带 Authorization: Bearer <登录令牌>';
+
+/** Why jsonwebtoken refused the token, in Chinese; its own text stays in the server's log. */
+function tokenProblem(e: unknown): string {
+  const name = (e as Error)?.name;
+  if (name === 'TokenExpiredError') return '登录令牌已过期，请重新登录';
+  if (name === 'NotBeforeError') return '登录令牌尚未生效';
+  return '登录令牌无效：签名、算法或格式不正确';
+}
+
 const unauthorized = (code: string, message: string) =>
   new UnauthorizedException({ error: { code, message, details: {} } });
 
@@ -33,20 +43,23 @@ const unauthorized = (code: string, message: string) =>
 export function principalOf(claims: Record<string, unknown>): Principal {
   const { sub, name, roles, unit, department } = claims;
   if (typeof sub !== 'string' || !sub || typeof name !== 'string' || !name) {
-    throw unauthorized('INVALID_TOKEN', 'the token lacks sub or name');
+    throw unauthorized('INVALID_TOKEN', '登录令牌缺少 `sub` 或 `name`');
   }
   if (
     !Array.isArray(roles) ||
     roles.length === 0 ||
     !roles.every((r) => ROLES.includes(r as Role))
   ) {
-    throw unauthorized('INVALID_TOKEN', `the token's roles must be some of ${ROLES.join(', ')}`);
+    throw unauthorized(
+      'INVALID_TOKEN',
+      `登录令牌的角色应为以下一项或多项：${ROLES.map(roleNameZh).join('、')}`,
+    );
   }
   if (
     (unit !== undefined && typeof unit !== 'string') ||
     (department !== undefined && typeof department !== 'string')
   ) {
-    throw unauthorized('INVALID_TOKEN', 'unit and department claims must be strings');
+    throw unauthorized('INVALID_TOKEN', '登录令牌的 `unit` 和 `department` 应为文本');
   }
   return {
     id: sub,
@@ -71,13 +84,12 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const [scheme, token] = (req.headers.authorization ?? '').split(' ');
-    if (scheme !== 'Bearer' || !token)
-      throw unauthorized('MISSING_TOKEN', 'send Authorization: Bearer <token>');
+    if (scheme !== 'Bearer' || !token) throw unauthorized('MISSING_TOKEN', NO_TOKEN);
     let claims: Record<string, unknown>;
     try {
       claims = this.jwt.verify(token, { algorithms: ['HS256'] });
     } catch (e) {
-      throw unauthorized('INVALID_TOKEN', `the token is not valid: ${(e as Error).message}`);
+      throw unauthorized('INVALID_TOKEN', tokenProblem(e));
     }
     req.principal = principalOf(claims);
     // a token from POST /auth/login names the user's version; a change since revokes it
@@ -87,7 +99,7 @@ export class AuthGuard implements CanActivate {
       throw new ForbiddenException({
         error: {
           code: 'ROLE_FORBIDDEN',
-          message: `this needs one of the roles ${allowed.join(', ')}`,
+          message: `您的角色无权执行此操作：需要${allowed.map(roleNameZh).join('、')}之一`,
           details: { allowed },
         },
       });
@@ -99,7 +111,7 @@ export class AuthGuard implements CanActivate {
 /** The verified caller of this request, with its scope and request id. */
 export const CurrentCaller = createParamDecorator((_: unknown, ctx: ExecutionContext): Caller => {
   const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-  if (!req.principal) throw unauthorized('MISSING_TOKEN', 'send Authorization: Bearer <token>');
+  if (!req.principal) throw unauthorized('MISSING_TOKEN', NO_TOKEN);
   return {
     principal: req.principal,
     scope: scopeOf(req.principal),

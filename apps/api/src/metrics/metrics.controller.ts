@@ -26,7 +26,7 @@ export class MetricsController {
   ): Promise<void> {
     if (this.config.metricsToken && auth !== `Bearer ${this.config.metricsToken}`) {
       throw new UnauthorizedException({
-        error: { code: 'MISSING_TOKEN', message: 'send the metrics token', details: {} },
+        error: { code: 'MISSING_TOKEN', message: '请提供监控指标的访问令牌', details: {} },
       });
     }
     res.setHeader('Content-Type', this.metrics.registry.contentType);

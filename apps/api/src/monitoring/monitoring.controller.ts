@@ -30,7 +30,7 @@ export class MonitoringQueryDto {
 
   @ApiPropertyOptional({ example: '314001' })
   @IsOptional()
-  @Matches(/^\d{6}$/, { message: 'unit must be six digits' })
+  @Matches(/^\d{6}$/, { message: '应为六位数字' })
   unit?: string;
 
   @ApiPropertyOptional({
@@ -51,7 +51,7 @@ export class MonitoringQueryDto {
       'wait (up to 5 s) until the projection has applied the event at this global position',
   })
   @IsOptional()
-  @Matches(/^\d{1,18}$/, { message: 'minPosition must be a whole number' })
+  @Matches(/^\d{1,18}$/, { message: '应为非负整数' })
   minPosition?: string;
 }
 
@@ -68,7 +68,7 @@ export class MonitoringController {
   private async filters(q: MonitoringQueryDto, res: Response): Promise<MonitoringFilters> {
     const asOf = q.asOf ?? todayInShanghai(this.clock);
     if (!isBusinessDate(asOf))
-      throw new InvalidInput('INVALID_AS_OF', 'asOf must be a date YYYY-MM-DD', 'asOf');
+      throw new InvalidInput('INVALID_AS_OF', '截至日期应为有效日期，格式 YYYY-MM-DD', 'asOf');
     const caughtUp = await waitForProjection(
       this.runner,
       'execution',
@@ -115,7 +115,11 @@ export class MonitoringController {
   })
   reviews(@CurrentCaller() caller: Caller, @Query('stage') stage?: string) {
     if (stage !== undefined && stage !== 'department' && stage !== 'finance') {
-      throw new InvalidInput('INVALID_STAGE', 'stage is department or finance', 'stage');
+      throw new InvalidInput(
+        'INVALID_STAGE',
+        '审核阶段应为 `department`（部门审核）或 `finance`（财政审核）',
+        'stage',
+      );
     }
     return this.queries.execute(new ReviewQueueQuery(caller, stage));
   }

@@ -51,6 +51,6 @@ export class ProjectionsController {
         failedReason: job.failedReason ?? null,
       };
     }
-    throw new NotFound('JOB_NOT_FOUND', `no job ${id}`, { id });
+    throw new NotFound('JOB_NOT_FOUND', `任务 ${id} 不存在`, { id });
   }
 }

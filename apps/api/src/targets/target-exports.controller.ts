@@ -121,7 +121,7 @@ export class TargetExportsController {
     @Res() res: Response,
   ): Promise<void> {
     if (!/^\d{6}$/.test(code))
-      throw new InvalidInput('INVALID_UNIT_CODE', 'a unit code is six digits', 'code');
+      throw new InvalidInput('INVALID_UNIT_CODE', '单位编码应为六位数字', 'code');
     const { unitName, targets } = await this.queries.execute(
       new UnitTargetsQuery(caller, code, q.fiscalYear),
     );
@@ -152,7 +152,7 @@ export class TargetExportsController {
   ) {
     const asOf = q.asOf ?? todayInShanghai(this.clock);
     if (!isBusinessDate(asOf))
-      throw new InvalidInput('INVALID_AS_OF', 'asOf must be a date YYYY-MM-DD', 'asOf');
+      throw new InvalidInput('INVALID_AS_OF', '截至日期应为有效日期，格式 YYYY-MM-DD', 'asOf');
     return this.queries.execute(new ExecutionSeriesQuery(caller, checkId(id), asOf));
   }
 }

@@ -27,8 +27,7 @@ import {
 } from '@bp/domain';
 
 export const YUAN = /^(0|[1-9]\d{0,13})(\.\d{1,2})?$/;
-export const YUAN_MESSAGE =
-  '$property must be a decimal string of 元 with at most two decimals, e.g. "4000.00"';
+export const YUAN_MESSAGE = '应为以元为单位的金额文本，最多两位小数，例如 "4000.00"';
 const SHORT = 200;
 const LONG = 5000;
 
@@ -124,12 +123,12 @@ export class CreateTargetDto extends TargetContentDto {
 
   @ApiProperty({ example: '314001', description: '预算单位 code, six digits' })
   @IsString()
-  @Matches(/^\d{6}$/, { message: 'unitCode must be six digits' })
+  @Matches(/^\d{6}$/, { message: '应为六位数字' })
   unitCode!: string;
 
   @ApiProperty({ example: '13030322P00391410001H' })
   @IsString()
-  @Matches(/^[0-9A-Za-z]{1,40}$/, { message: 'projectCode must be 1 to 40 letters or digits' })
+  @Matches(/^[0-9A-Za-z]{1,40}$/, { message: '应为 1 至 40 位字母或数字' })
   projectCode!: string;
 }
 
@@ -171,7 +170,7 @@ export class ListTargetsQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @Matches(/^\d{6}$/, { message: 'unit must be six digits' })
+  @Matches(/^\d{6}$/, { message: '应为六位数字' })
   unit?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: TargetStatus;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;

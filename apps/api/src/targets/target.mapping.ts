@@ -55,7 +55,7 @@ export function parseAsOf(text: string | undefined): Date | undefined {
   if (!at || Number.isNaN(at.getTime())) {
     throw new InvalidInput(
       'INVALID_AS_OF',
-      'asOf must be an ISO date (2022-06-30) or date-time with zone',
+      '截至日期应为 ISO 日期（2022-06-30）或带时区的日期时间',
       'asOf',
     );
   }
@@ -69,7 +69,7 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   if (!m)
     throw new InvalidInput(
       'INVALID_IF_MATCH',
-      'If-Match must be the target version, e.g. 3',
+      '请求头 If-Match 应为目标的版本号，例如 3',
       'If-Match',
     );
   return Number(m[1]);

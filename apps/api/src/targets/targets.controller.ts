@@ -56,7 +56,7 @@ export function checkId(id: string): string {
   if (!TARGET_ID.test(id))
     throw new InvalidInput(
       'INVALID_TARGET_ID',
-      'a target id is {fiscalYear}-{unitCode}-{projectCode}',
+      '绩效目标编号应为“年度-单位编码-项目编码”，例如 2022-314001-13030322P00391410001H',
       'id',
     );
   return id;
@@ -128,7 +128,7 @@ export class TargetsController {
     if (version === undefined) {
       throw new InvalidInput(
         'IF_MATCH_REQUIRED',
-        "send If-Match with the version you read, so no one else's change is overwritten",
+        '请在请求头 If-Match 中带上读取时的版本号，以免覆盖他人的修改',
         'If-Match',
       );
     }

@@ -79,7 +79,7 @@ export class UsersController {
     @Body() dto: PatchUserDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<UserView> {
-    if (!USER_ID.test(id)) throw new NotFound('USER_NOT_FOUND', `no user ${id}`, { id });
+    if (!USER_ID.test(id)) throw new NotFound('USER_NOT_FOUND', `用户 ${id} 不存在`, { id });
     const r = await this.commands.execute(new ChangeUserCommand(caller, id, changesOf(dto)));
     res.setHeader('X-Event-Position', r.position.toString());
     return r.user;

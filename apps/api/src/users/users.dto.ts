@@ -59,7 +59,7 @@ export class UserListDto {
 export class CreateUserDto {
   @ApiProperty({ example: 'zhang.kj', description: 'sign-in name: ^[a-z0-9][a-z0-9_.-]{1,31}$' })
   @IsString()
-  @Matches(USER_ID, { message: 'id must match ^[a-z0-9][a-z0-9_.-]{1,31}$' })
+  @Matches(USER_ID, { message: '应为 2 至 32 位小写字母、数字或 _ . -，并以字母或数字开头' })
   id!: string;
 
   @ApiProperty({ example: '张会计' })
@@ -82,13 +82,13 @@ export class CreateUserDto {
   @ApiPropertyOptional({ example: '314001', description: 'required for preparer and unit_head' })
   @IsOptional()
   @IsString()
-  @Matches(UNIT, { message: 'unit must be a six-digit unit code' })
+  @Matches(UNIT, { message: '应为六位数字的单位编码' })
   unit?: string;
 
   @ApiPropertyOptional({ example: '314', description: 'required for department_reviewer' })
   @IsOptional()
   @IsString()
-  @Matches(DEPARTMENT, { message: 'department must be a three-digit department code' })
+  @Matches(DEPARTMENT, { message: '应为三位数字的部门编码' })
   department?: string;
 }
 
@@ -110,13 +110,13 @@ export class PatchUserDto {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'null clears it' })
   @ValidateIf(given)
   @IsString()
-  @Matches(UNIT, { message: 'unit must be a six-digit unit code' })
+  @Matches(UNIT, { message: '应为六位数字的单位编码' })
   unit?: string | null;
 
   @ApiPropertyOptional({ nullable: true, type: String, description: 'null clears it' })
   @ValidateIf(given)
   @IsString()
-  @Matches(DEPARTMENT, { message: 'department must be a three-digit department code' })
+  @Matches(DEPARTMENT, { message: '应为三位数字的部门编码' })
   department?: string | null;
 
   @ApiPropertyOptional({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })

@@ -164,16 +164,13 @@ export class AcknowledgeAlertHandler implements ICommandHandler<AcknowledgeAlert
   async execute({ caller, alertId }: AcknowledgeAlertCommand) {
     const row = await this.find(alertId);
     if (!row || !inScope(caller.scope, row.unit_code))
-      throw new NotFound('ALERT_NOT_FOUND', `no alert ${alertId}`, { alertId });
+      throw new NotFound('ALERT_NOT_FOUND', `预警 ${alertId} 不存在`, { alertId });
     const p = caller.principal;
     const recipient =
       row.recipients.some((r) => r.userId === p.id) ||
       (p.roles.includes('unit_head') && p.unit === row.unit_code);
     if (!recipient)
-      throw new Forbidden(
-        'NOT_A_RECIPIENT',
-        'only a recipient of the alert or the unit head may acknowledge it',
-      );
+      throw new Forbidden('NOT_A_RECIPIENT', '只有该预警的接收人或单位负责人可以确认');
     if (row.acknowledged_at) return { alert: alertView(row), position: 0n };
     const metadata = this.targets.metadata(
       caller,

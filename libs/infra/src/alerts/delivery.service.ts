@@ -94,14 +94,14 @@ export class DeliveryService {
       body: JSON.stringify({ msgtype: 'markdown', markdown: { title: m.title, text: m.text } }),
       signal: AbortSignal.timeout(this.config.webhookTimeoutMs),
     });
-    if (!res.ok) throw new Error(`webhook answered ${res.status}`);
+    if (!res.ok) throw new Error(`群机器人地址回应 HTTP ${res.status}`);
     const body = (await res.json().catch(() => ({}))) as { errcode?: number; errmsg?: string };
     if (body.errcode !== undefined && body.errcode !== 0)
-      throw new Error(`webhook refused: ${body.errcode} ${body.errmsg ?? ''}`);
+      throw new Error(`群机器人拒收：错误码 ${body.errcode} ${body.errmsg ?? ''}`);
   }
 
   private async sendMail(to: string, m: { title: string; text: string }): Promise<void> {
-    if (!this.mailer) throw new Error('SMTP_URL is not configured');
+    if (!this.mailer) throw new Error('未配置 SMTP_URL，无法发送邮件');
     await this.mailer.sendMail({
       from: this.config.mailFrom,
       to,

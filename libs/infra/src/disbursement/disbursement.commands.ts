@@ -20,7 +20,7 @@ const UNIT_ROLES: readonly Role[] = ['preparer', 'unit_head', 'admin'];
 function unitRole(caller: Caller): Role {
   const role = actingRole(caller.principal, UNIT_ROLES);
   if (!role)
-    throw new Forbidden('ROLE_FORBIDDEN', 'only a preparer, unit head or admin may do this');
+    throw new Forbidden('ROLE_FORBIDDEN', '只有填报人、单位负责人或系统管理员可以执行此操作');
   return role;
 }
 
@@ -179,7 +179,7 @@ export class ReverseDisbursementHandler implements ICommandHandler<ReverseDisbur
           {
             alsoWrite: async (sql, next, position) => {
               const d = next.disbursements.find((x) => x.id === c.disbursementId);
-              if (!d) throw new NotFound('DISBURSEMENT_NOT_FOUND', 'no such disbursement');
+              if (!d) throw new NotFound('DISBURSEMENT_NOT_FOUND', '未找到该笔支出');
               answer = {
                 id: reversalId,
                 disbursementId: d.id,

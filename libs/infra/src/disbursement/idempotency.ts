@@ -60,7 +60,7 @@ export class Idempotency {
     if (row.request_hash !== hash) {
       throw new Refused(
         'IDEMPOTENCY_KEY_REUSED',
-        'this Idempotency-Key was used with another request body',
+        '该 Idempotency-Key 已用于内容不同的另一次提交，请刷新后重新填写',
         { key },
       );
     }

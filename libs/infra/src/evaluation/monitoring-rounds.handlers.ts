@@ -54,8 +54,7 @@ export class OpenRoundHandler implements ICommandHandler<OpenRoundCommand> {
 
   async execute({ caller, input }: OpenRoundCommand) {
     const role = actingRole(caller.principal, ['department_reviewer', 'finance_reviewer', 'admin']);
-    if (!role)
-      throw new Forbidden('ROLE_FORBIDDEN', 'the department or finance opens monitoring rounds');
+    if (!role) throw new Forbidden('ROLE_FORBIDDEN', '运行监控轮次由部门审核人或财政审核人发起');
     const round = { ...input, roundId: randomUUID() };
     const metadata = this.targets.metadata(caller, role);
     const r = await runStreamCommand(this.db, this.store, {
@@ -95,7 +94,7 @@ export async function loadRound(db: Database, roundId: string): Promise<Monitori
     [roundId],
   );
   const r = rows[0];
-  if (!r) throw new NotFound('ROUND_NOT_FOUND', `no monitoring round ${roundId}`, { roundId });
+  if (!r) throw new NotFound('ROUND_NOT_FOUND', `监控轮次 ${roundId} 不存在`, { roundId });
   return {
     roundId: r.round_id,
     fiscalYear: r.fiscal_year,
@@ -190,7 +189,8 @@ export class FileReportHandler implements ICommandHandler<FileReportCommand> {
 
   async execute({ caller, targetId, roundId, lines }: FileReportCommand) {
     const role = actingRole(caller.principal, ['preparer', 'unit_head', 'admin']);
-    if (!role) throw new Forbidden('ROLE_FORBIDDEN', 'the unit files its monitoring reports');
+    if (!role)
+      throw new Forbidden('ROLE_FORBIDDEN', '运行监控报告由本单位的填报人或单位负责人填报');
     const round = await loadRound(this.db, roundId);
     const metadata = this.targets.metadata(caller, role);
     const today = todayInShanghai(this.clock);
@@ -236,7 +236,7 @@ export class ReviewReportHandler implements ICommandHandler<ReviewReportCommand>
 
   async execute(c: ReviewReportCommand) {
     if (!c.caller.principal.roles.includes('department_reviewer'))
-      throw new Forbidden('ROLE_FORBIDDEN', 'the department reviews monitoring reports');
+      throw new Forbidden('ROLE_FORBIDDEN', '运行监控报告由部门审核人审核');
     const round = await loadRound(this.db, c.roundId);
     const metadata = this.targets.metadata(c.caller, 'department_reviewer');
     const data = {

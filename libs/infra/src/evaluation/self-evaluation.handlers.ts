@@ -30,7 +30,7 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 export function selfEvaluationView(s: TargetState) {
   const e = s.selfEvaluation;
   if (!e)
-    throw new NotFound('SELF_EVALUATION_NOT_FOUND', `target ${s.id} has no self-evaluation yet`, {
+    throw new NotFound('SELF_EVALUATION_NOT_FOUND', `绩效目标 ${s.id} 尚未填报绩效自评`, {
       targetId: s.id,
     });
   const score = selfEvaluationScore(s, e.entries, e.confirmedShares, e.weights);
@@ -98,7 +98,7 @@ export class FileSelfEvaluationHandler implements ICommandHandler<FileSelfEvalua
 
   async execute({ caller, targetId, entries, texts }: FileSelfEvaluationCommand) {
     const role = actingRole(caller.principal, ['preparer', 'unit_head', 'admin']);
-    if (!role) throw new Forbidden('ROLE_FORBIDDEN', 'only the unit files its self-evaluation');
+    if (!role) throw new Forbidden('ROLE_FORBIDDEN', '绩效自评由本单位的填报人或单位负责人填报');
     const metadata = this.targets.metadata(caller, role);
     // the fiscal year's weights go into the event: the score stays recomputable with them
     const weights = (await monitoringConfigOf(this.db, Number(targetId.slice(0, 4)))).scoreWeights;
@@ -132,7 +132,7 @@ export class ReviewSelfEvaluationHandler implements ICommandHandler<ReviewSelfEv
 
   async execute(c: ReviewSelfEvaluationCommand) {
     if (!c.caller.principal.roles.includes('department_reviewer'))
-      throw new Forbidden('ROLE_FORBIDDEN', 'the department reviews self-evaluations');
+      throw new Forbidden('ROLE_FORBIDDEN', '绩效自评由部门审核人审核');
     const metadata = this.targets.metadata(c.caller, 'department_reviewer');
     const data = {
       targetId: c.targetId,

@@ -169,7 +169,7 @@ export class PostgresEventStore {
       if (existing) return existing;
       throw new VersionConflict(
         'VERSION_CONFLICT',
-        `stream ${streamId} is no longer at version ${expectedVersion}`,
+        `数据已被他人修改（已不是第 ${expectedVersion} 版），请刷新后重试`,
         { streamId, expectedVersion },
       );
     }
@@ -207,7 +207,7 @@ export class PostgresEventStore {
       ],
     );
     if (created.rowCount + moved.rowCount !== live.length) {
-      throw new VersionConflict('VERSION_CONFLICT', 'some streams moved on since they were read', {
+      throw new VersionConflict('VERSION_CONFLICT', '部分数据在读取后已被他人修改，请刷新后重试', {
         streams: live.length,
       });
     }
@@ -287,11 +287,7 @@ export class PostgresEventStore {
         (err.driverError?.code ?? err.code) === '23505' &&
         constraint === 'events_event_id_unique'
       ) {
-        throw new VersionConflict(
-          'EVENT_ID_REUSED',
-          'some of these event ids are stored already',
-          {},
-        );
+        throw new VersionConflict('EVENT_ID_REUSED', '这些事件编号已经存在', {});
       }
       throw e;
     }
@@ -304,11 +300,7 @@ export class PostgresEventStore {
     );
     if (rows.length === 0) return null;
     if (rows.length !== events.length) {
-      throw new VersionConflict(
-        'EVENT_ID_REUSED',
-        'some of these event ids are stored already, not all',
-        {},
-      );
+      throw new VersionConflict('EVENT_ID_REUSED', '其中部分事件编号已经存在', {});
     }
     const last = rows[rows.length - 1];
     return {

@@ -72,7 +72,7 @@ export class GetDepartmentGoalsHandler implements IQueryHandler<GetDepartmentGoa
     if (!last) {
       throw new NotFound(
         'DEPARTMENT_GOALS_NOT_FOUND',
-        `no department goals of ${departmentCode} for ${fiscalYear}`,
+        `部门 ${departmentCode} 没有 ${fiscalYear} 年度的部门整体绩效目标`,
         { departmentCode, fiscalYear },
       );
     }

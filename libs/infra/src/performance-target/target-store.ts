@@ -111,7 +111,7 @@ export class TargetStore {
     const events = await this.store.readStream(targetStreamId(id), until);
     const state = foldTarget(events);
     if (state.status === 'none' || !inScope(scope, state.unitCode)) {
-      throw new NotFound('TARGET_NOT_FOUND', `no target ${id}`, { targetId: id });
+      throw new NotFound('TARGET_NOT_FOUND', `绩效目标 ${id} 不存在`, { targetId: id });
     }
     return { state, position: events[events.length - 1].position };
   }
@@ -174,12 +174,12 @@ export class TargetStore {
     const streamId = targetStreamId(id);
     const { state, position: lastPosition } = cached ?? (await this.read(streamId));
     if (!opts.creates && (state.status === 'none' || !inScope(caller.scope, state.unitCode))) {
-      throw new NotFound('TARGET_NOT_FOUND', `no target ${id}`, { targetId: id });
+      throw new NotFound('TARGET_NOT_FOUND', `绩效目标 ${id} 不存在`, { targetId: id });
     }
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== state.version) {
       throw new VersionConflict(
         'VERSION_CONFLICT',
-        `target ${id} is at version ${state.version}, not ${opts.expectedVersion}`,
+        `绩效目标已被他人修改：当前为第 ${state.version} 版，不是第 ${opts.expectedVersion} 版，请刷新后重试`,
         {
           currentVersion: state.version,
           expectedVersion: opts.expectedVersion,

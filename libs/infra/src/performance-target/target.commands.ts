@@ -30,7 +30,7 @@ function result(o: CommandOutcome): TargetCommandResult {
 function unitRole(caller: Caller): Role {
   const role = actingRole(caller.principal, UNIT_ROLES);
   if (!role)
-    throw new Forbidden('ROLE_FORBIDDEN', 'only a preparer, unit head or admin may do this');
+    throw new Forbidden('ROLE_FORBIDDEN', '只有填报人、单位负责人或系统管理员可以执行此操作');
   return role;
 }
 
@@ -83,7 +83,7 @@ export class CreateTargetHandler implements ICommandHandler<CreateTargetCommand>
     if (role !== 'admin' && !inScope(caller.scope, input.unitCode)) {
       throw new Forbidden(
         'UNIT_OUT_OF_SCOPE',
-        `you may create targets of unit ${caller.principal.unit ?? '(none)'} only`,
+        `只能为本单位（${caller.principal.unit ?? '无'}）创建绩效目标，不能为单位 ${input.unitCode} 创建`,
         { unitCode: input.unitCode },
       );
     }
@@ -146,7 +146,7 @@ export class ReviewTargetHandler implements ICommandHandler<ReviewTargetCommand>
     opinion,
   }: ReviewTargetCommand): Promise<TargetCommandResult> {
     if (!actingRole(caller.principal, REVIEWER_ROLES)) {
-      throw new Forbidden('ROLE_FORBIDDEN', 'only a department or finance reviewer may review');
+      throw new Forbidden('ROLE_FORBIDDEN', '只有部门审核人或财政审核人可以审核');
     }
     // act in the role the awaited stage needs when the caller holds it; the decider refuses otherwise
     const build = (s: TargetState) => {

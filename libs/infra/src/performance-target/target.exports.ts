@@ -8,6 +8,7 @@ import {
   inScope,
   NotFound,
   SeriesPoint,
+  statusNameZh,
   TargetView,
   targetView,
   targetStreamId,
@@ -56,7 +57,7 @@ export class ExecutionSeriesHandler implements IQueryHandler<ExecutionSeriesQuer
     if (!state.approved) {
       throw new IllegalState(
         'TARGET_NOT_APPROVED',
-        `target ${targetId} is ${state.status}: it has an execution once approved`,
+        `绩效目标 ${targetId} 当前为“${statusNameZh(state.status)}”：批复后才有执行进度`,
         state.status,
         { targetId },
       );
@@ -107,7 +108,9 @@ export class UnitTargetsHandler implements IQueryHandler<UnitTargetsQuery> {
     const ids = inScope(caller.scope, unitCode)
       ? (
           await this.db.query<{ id: string }>(
-            `SELECT id FROM target_list WHERE unit_code = $1 AND fiscal_year = $2 ORDER BY project_code, id`,
+            // a withdrawn target (作废) is no longer one of the unit's targets
+            `SELECT id FROM target_list WHERE unit_code = $1 AND fiscal_year = $2 AND status <> 'withdrawn'
+              ORDER BY project_code, id`,
             [unitCode, fiscalYear],
           )
         ).rows.map((r) => r.id)
@@ -115,7 +118,7 @@ export class UnitTargetsHandler implements IQueryHandler<UnitTargetsQuery> {
     if (ids.length === 0) {
       throw new NotFound(
         'UNIT_NOT_FOUND',
-        `no targets of unit ${unitCode} in ${fiscalYear} that you may see`,
+        `单位 ${unitCode} 在 ${fiscalYear} 年度没有您可查看的绩效目标`,
         { unit: unitCode, fiscalYear },
       );
     }

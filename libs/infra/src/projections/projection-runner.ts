@@ -67,11 +67,10 @@ export class ProjectionRunner {
   get(name: string): Projection {
     const p = this.byName.get(name);
     if (!p)
-      throw new NotFound(
-        'PROJECTION_NOT_FOUND',
-        `no projection ${name}; there are ${this.names().join(', ')}`,
-        { name },
-      );
+      throw new NotFound('PROJECTION_NOT_FOUND', `没有名为 ${name} 的投影`, {
+        name,
+        available: this.names(),
+      });
     return p;
   }
 
@@ -132,12 +131,7 @@ export class ProjectionRunner {
         `SELECT pg_try_advisory_lock(hashtext($1)) AS locked`,
         [`rebuild:${name}`],
       );
-      if (!locked)
-        throw new IllegalState(
-          'REBUILD_RUNNING',
-          `a rebuild of ${name} is running already`,
-          'rebuilding',
-        );
+      if (!locked) throw new IllegalState('REBUILD_RUNNING', `投影 ${name} 正在重建`, 'rebuilding');
       const cpName = name + REBUILD_SUFFIX;
       if (!(await this.resumable(p, cpName))) await this.prepare(p, cpName);
       const total = Number(await this.store.headPosition());
