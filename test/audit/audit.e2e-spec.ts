@@ -1,7 +1,9 @@
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { Client } from 'pg';
 import request from 'supertest';
 import { asBuffer } from '../support/download';
+import { targetBody } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/app-factory';
 import { until } from '../support/processes';
 import { importSeed, projectionsCaughtUp } from '../support/workflow';
@@ -212,45 +214,116 @@ describe("the audit trail of a target's whole life", () => {
     await ok(request(t.http).get('/audit/events').set(as('prep')), 403);
   });
 
-  it('exports a CSV that opens in Excel (UTF-8 BOM, Chinese and English header)', async () => {
-    const res = await ok(
-      asBuffer(
-        request(t.http)
-          .get('/audit/events')
-          .query({ targetId: T1, format: 'csv' })
-          .set(as('auditor')),
-      ),
-    );
-    const body = res.body as Buffer;
+  const COLUMNS = [
+    '序号',
+    '时间（北京时间）',
+    '事件',
+    '事件类型代码',
+    '事件流',
+    '版本',
+    '操作人账号',
+    '操作人',
+    '角色',
+    '单位',
+    '金额（元）',
+    '请求编号',
+    '来源IP',
+    '数据（金额为元）',
+  ];
+  const download = async (format: 'csv' | 'xlsx', query: Record<string, string>) =>
+    (
+      await ok(
+        asBuffer(
+          request(t.http)
+            .get('/audit/events')
+            .query({ ...query, format })
+            .set(as('auditor')),
+        ),
+      )
+    ).body as Buffer;
+  const csvRows = async (query: Record<string, string>) => {
+    const body = await download('csv', query);
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const rows = parse(body.subarray(3).toString('utf8'), { columns: true }) as Record<
-      string,
-      string
-    >[];
-    expect(Object.keys(rows[0])).toEqual([
-      '序号 Position',
-      '事件流 Stream',
-      '版本 Version',
-      '事件类型 Type',
-      '操作人 Actor',
-      '姓名 Name',
-      '角色 Role',
-      '单位 Unit',
-      '时间 At',
-      '请求 Request ID',
-      '来源IP IP',
-      '数据 Data',
-    ]);
+    return parse(body.subarray(3).toString('utf8'), { columns: true }) as Record<string, string>[];
+  };
+  /** The sheet's rows as objects keyed by its header row, as csv-parse answers the CSV. */
+  const xlsxRows = async (query: Record<string, string>) => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await download('xlsx', query)) as never);
+    const ws = wb.getWorksheet('审计记录')!;
+    const text = (r: number) =>
+      Array.from({ length: COLUMNS.length }, (_, i) =>
+        String(ws.getRow(r).getCell(i + 1).value ?? ''),
+      );
+    const header = text(1);
+    return Array.from({ length: ws.rowCount - 1 }, (_, r) =>
+      Object.fromEntries(text(r + 2).map((v, i) => [header[i], v])),
+    );
+  };
+
+  it('exports a CSV that opens in Excel: UTF-8 BOM, Chinese header, Beijing time, 元, roles in Chinese', async () => {
+    const rows = await csvRows({ targetId: T1 });
+    expect(Object.keys(rows[0])).toEqual(COLUMNS);
     expect(rows).toHaveLength(16);
+    const reviewedAt = await recordedAt('TargetReviewed');
     expect(rows[3]).toMatchObject({
-      '事件类型 Type': 'TargetReviewed',
-      '操作人 Actor': 'liu',
-      '姓名 Name': '刘科长',
+      事件: '审核',
+      事件类型代码: 'TargetReviewed',
+      操作人账号: 'liu',
+      操作人: '刘科长',
+      角色: '部门审核人',
+      '金额（元）': '',
+      // recorded_at is the server's clock in UTC; the sheet shows it 8 hours on
+      '时间（北京时间）': new Date(reviewedAt.getTime() + 8 * 3600e3)
+        .toISOString()
+        .slice(0, 19)
+        .replace('T', ' '),
     });
-    expect(JSON.parse(rows[12]['数据 Data'])).toMatchObject({
-      amount: '100000',
+    expect(rows[3]['时间（北京时间）']).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    expect(rows[12]).toMatchObject({ 事件: '登记支出', 角色: '填报人', '金额（元）': '1000.00' });
+    expect(JSON.parse(rows[12]['数据（金额为元）'])).toMatchObject({
+      amount: '1000.00',
       voucherNo: '记-001',
     });
+    expect(rows[8]).toMatchObject({ 事件类型代码: 'AdjustmentRequested', '金额（元）': '6000.00' });
+    expect(JSON.parse(rows[8]['数据（金额为元）']).changes.budget).toEqual({
+      total: '6000.00',
+      fiscal: '6000.00',
+      other: '0.00',
+    });
+    expect(rows[0]).toMatchObject({
+      事件: '创建绩效目标',
+      角色: '系统管理员',
+      '金额（元）': '4000.00',
+    });
+  });
+
+  it('exports the same trail as an .xlsx, with the same columns and cells', async () => {
+    const [csv, xlsx] = [await csvRows({ targetId: T1 }), await xlsxRows({ targetId: T1 })];
+    expect(Object.keys(xlsx[0])).toEqual(COLUMNS);
+    expect(xlsx).toEqual(csv);
+  });
+
+  it('neutralises cells a spreadsheet would run as a formula (=, +, -, @)', async () => {
+    const names = ['=HYPERLINK("http://example.com","点我")', '+1+2', '-3+4', '@SUM(1)'];
+    for (const [i, name] of names.entries()) {
+      const prep = t.token({ sub: `inj${i}`, name, roles: ['preparer'], unit: '314001' });
+      await ok(
+        request(t.http)
+          .post('/targets')
+          .set('Authorization', `Bearer ${prep}`)
+          .send(targetBody({ projectCode: `INJ${i}`, projectName: '注入测试' })),
+        201,
+      );
+    }
+    for (const rows of [
+      await csvRows({ type: 'TargetCreated' }),
+      await xlsxRows({ type: 'TargetCreated' }),
+    ]) {
+      const made = rows.filter((r) => /^inj\d$/.test(r['操作人账号']));
+      expect(made.map((r) => r['操作人'])).toEqual(names.map((n) => `'${n}`));
+      expect(rows.every((r) => Object.values(r).every((v) => !/^[=+\-@]/.test(v)))).toBe(true);
+    }
   });
 
   it('shows the target as it was before approval, after approval and after the first disbursement', async () => {
@@ -323,7 +396,7 @@ describe("the audit trail of a target's whole life", () => {
           position: victim.p,
           streamId: `target-${T1}`,
           type: 'DisbursementRecorded',
-          reason: expect.stringMatching(/content altered/),
+          reason: expect.stringMatching(/^内容被篡改/),
         },
       ],
     });

@@ -168,9 +168,8 @@ export class AuditService {
 }
 
 function linkProblem(r: Row, expectedPrev: string | null): string | null {
-  if (!r.hash) return 'no hash stored';
-  if ((r.prev_hash ?? null) !== expectedPrev)
-    return 'chain broken: the previous hash does not match the event before';
+  if (!r.hash) return '未存储哈希值';
+  if ((r.prev_hash ?? null) !== expectedPrev) return '哈希链断开：记录的前一哈希值与前一事件不符';
   const content = {
     streamId: r.stream_id,
     version: r.stream_version,
@@ -180,7 +179,5 @@ function linkProblem(r: Row, expectedPrev: string | null): string | null {
     data: r.data,
     metadata: r.metadata,
   };
-  return eventHash(expectedPrev, content) === r.hash
-    ? null
-    : 'content altered: the hash does not match the stored event';
+  return eventHash(expectedPrev, content) === r.hash ? null : '内容被篡改：哈希值与存储的事件不符';
 }
