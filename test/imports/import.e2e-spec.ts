@@ -257,7 +257,8 @@ describe('the same document as .docx', () => {
       .set('Content-Type', DOCX)
       .send(docx)
       .expect(200);
-    expect(b.body).toEqual(a.body);
+    // each run has an id of its own (issue 13); everything else is the same
+    expect({ ...b.body, importId: 'run' }).toEqual({ ...a.body, importId: 'run' });
     const again = await request(fromDocx.http)
       .post('/imports')
       .query({ fiscalYear: 2022 })
@@ -265,7 +266,12 @@ describe('the same document as .docx', () => {
       .attach('file', docx, { filename: 'targets.docx', contentType: DOCX })
       .expect(200);
     expect(again.body).toMatchObject({ created: 0, revised: 0, unchanged: 36 });
-    const strip = ({ createdAt: _c, updatedAt: _u, ...rest }: Record<string, unknown>) => rest;
+    const strip = ({
+      createdAt: _c,
+      updatedAt: _u,
+      importId: _i,
+      ...rest
+    }: Record<string, unknown>) => rest;
     for (const { id } of a.body.targets) {
       const [x, y] = await Promise.all(
         [fromText, fromDocx].map((app) =>

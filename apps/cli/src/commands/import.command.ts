@@ -7,20 +7,23 @@ import { cliCaller, withContext } from '../cli-context';
 import { UsageError } from '../usage';
 
 function printReport(r: ImportReport): void {
-  const verb = r.dryRun ? 'would be' : 'were';
-  console.log(`fiscal year ${r.fiscalYear}${r.dryRun ? ' (dry run: nothing written)' : ''}`);
+  const verb = r.dryRun ? '将' : '已';
+  console.log(`预算年度 ${r.fiscalYear}${r.dryRun ? '（试导入：未写入任何内容）' : ''}`);
+  for (const w of r.warnings) console.log(`警告：${w}`);
   console.log(
-    `targets: ${r.created} ${verb} created, ${r.revised} ${verb} revised, ${r.unchanged} unchanged, ${r.conflicts.length} in conflict`,
+    `目标：${verb}新建 ${r.created} 个，${verb}修订 ${r.revised} 个，未变 ${r.unchanged} 个，冲突 ${r.conflicts.length} 个`,
   );
   for (const u of r.units)
-    console.log(`  unit ${u.code} ${u.name}: ${u.targets} targets, budget ${u.budget} 元`);
-  console.log(`  total budget ${r.totalBudget} 元`);
+    console.log(`  单位 ${u.code} ${u.name}：${u.targets} 个目标，预算 ${u.budget} 元`);
+  console.log(`  预算合计 ${r.totalBudget} 元`);
   for (const c of r.conflicts)
-    console.log(`conflict: table ${c.table} (${c.id}) is ${c.status}; left as it was`);
+    console.log(`冲突：第${c.table}张表（${c.id}）状态为 ${c.status}，保持原样`);
   for (const t of r.targets.filter((x) => x.problems.length > 0)) {
-    console.log(`problems of table ${t.table} (${t.id}): ${t.problems.join('; ')}`);
+    console.log(`第${t.table}张表（${t.id}）的问题：${t.problems.join('；')}`);
   }
-  for (const p of r.problems) console.log(`document problem: ${p}`);
+  for (const p of r.problems) console.log(`文件问题：${p}`);
+  if (r.importId)
+    console.log(`导入编号 ${r.importId}（撤销：POST /imports/${r.importId}/withdraw）`);
 }
 
 /** `import <file> --year <YYYY> [--dry-run] [--json]`: the same as POST /imports. */
@@ -35,12 +38,16 @@ export async function runImport(argv: string[]): Promise<void> {
     },
   });
   const [file] = positionals;
-  if (!file || !values.year) throw new UsageError('import needs a file and --year');
-  if (!/^\d{4}$/.test(values.year)) throw new UsageError('--year is a four-digit year');
+  if (!file || !values.year) throw new UsageError('import 需要文件和 --year');
+  if (!/^\d{4}$/.test(values.year)) throw new UsageError('--year 应为四位年份');
   const data = readFileSync(file);
   const document = await readDocument(
     data,
-    file.toLowerCase().endsWith('.docx') ? DOCX_MIME : file.toLowerCase().endsWith('.wps') ? 'application/kswps' : 'text/plain',
+    file.toLowerCase().endsWith('.docx')
+      ? DOCX_MIME
+      : file.toLowerCase().endsWith('.wps')
+        ? 'application/kswps'
+        : 'text/plain',
   );
   const { report } = await withContext((app) =>
     app.get(CommandBus).execute(
