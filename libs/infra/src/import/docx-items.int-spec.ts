@@ -1,4 +1,5 @@
 import { InvalidInput, parseTargetDocument } from '@bp/domain';
+import { Document, Packer, Paragraph, Table, TableCell, TableRow } from 'docx';
 import JSZip from 'jszip';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -79,6 +80,49 @@ describe('docxItems on Word files from several producers', () => {
       expect(targetsOf(parseTargetDocument(items))).toEqual(fromDocx);
     },
   );
+});
+
+describe('docxItems on a table nested in a cell', () => {
+  it('reads an indicator table nested in the 绩效指标 cell of the outer table', async () => {
+    const [t] = parseTargetDocument(seedText()).tables;
+    const c = t.content;
+    const cell = (text: string, columnSpan?: number) =>
+      new TableCell({ children: text.split('\n').map((l) => new Paragraph(l)), columnSpan });
+    const row = (...cells: TableCell[]) => new TableRow({ children: cells });
+    const header = ['一级指标', '二级指标', '三级指标', '绩效指标描述', '指标值', '指标值确定依据'];
+    const nested = new Table({
+      rows: [
+        row(...header.map((h) => cell(h))),
+        ...c.indicators.map((i) =>
+          row(
+            ...[i.level1, i.level2, i.name, i.description, i.target, i.basis].map((x) => cell(x)),
+          ),
+        ),
+      ],
+    });
+    const outer = new Table({
+      rows: [
+        row(cell(`${t.unitCode}${c.unitName}`, 4)),
+        row(cell('项目编码'), cell(t.projectCode), cell('项目名称'), cell(c.projectName)),
+        row(cell('预算数'), cell('0.40'), cell('其中：财政资金'), cell('0.40')),
+        row(cell('其他资金'), cell(''), cell('资金用途'), cell(c.purpose)),
+        row(
+          cell('资金支出计划（%）'),
+          cell('3月底'),
+          cell('6月底'),
+          cell('10月底'),
+          cell('12月底'),
+        ),
+        row(cell(''), ...c.imported!.plan.map((p) => cell(p))),
+        row(cell('绩效目标'), cell(c.goals, 3)),
+        row(cell('绩效指标'), new TableCell({ children: [nested], columnSpan: 3 })),
+      ],
+    });
+    const data = await Packer.toBuffer(new Document({ sections: [{ children: [outer] }] }));
+    const [read] = parseTargetDocument(await docxItems(data)).tables;
+    expect(read.problems).toEqual([]);
+    expect(read.content).toEqual({ ...c, imported: read.content.imported });
+  });
 });
 
 describe('docxItems on broken files', () => {
