@@ -36,6 +36,8 @@ export type CreateTarget = Command<
     readonly content: TargetContent;
     readonly source: TargetSource;
     readonly importProblems?: readonly TargetProblem[];
+    /** The import run creating it (an id the infrastructure made). */
+    readonly importId?: string;
   }
 >;
 
@@ -92,6 +94,12 @@ export type RequestAdjustment = Command<
   }
 >;
 
+/** 作废: by the target's unit or an admin, with a reason; `importId` when undoing an import. */
+export type WithdrawTarget = Command<
+  'WithdrawTarget',
+  { readonly targetId: string; readonly reason: string; readonly importId?: string }
+>;
+
 export type TargetCommand =
   | CreateTarget
   | ReviseTarget
@@ -103,4 +111,5 @@ export type TargetCommand =
   | FileSelfEvaluation
   | ReviewSelfEvaluation
   | FileMonitoringReport
-  | ReviewMonitoringReport;
+  | ReviewMonitoringReport
+  | WithdrawTarget;

@@ -8,7 +8,7 @@ import {
   requestAdjustment,
   reverseDisbursement,
 } from './execution.decide';
-import { IllegalState, InvalidInput, Refused } from '../shared/errors';
+import { Forbidden, IllegalState, InvalidInput, Refused } from '../shared/errors';
 import { roleNameZh, stageNameZh, statusNameZh } from '../shared/names.zh';
 import {
   CreateTarget,
@@ -16,6 +16,7 @@ import {
   ReviseTarget,
   SubmitTarget,
   TargetCommand,
+  WithdrawTarget,
 } from './performance-target.commands';
 import {
   REVIEW_GRADES,
@@ -39,7 +40,7 @@ const UNIT_CODE = /^\d{6}$/;
 const PROJECT_CODE = /^[0-9A-Za-z]{1,40}$/;
 
 function create(cmd: CreateTarget, state: TargetState): TargetEvent[] {
-  const { fiscalYear, unitCode, projectCode, content, source, importProblems } = cmd.data;
+  const { fiscalYear, unitCode, projectCode, content, source, importProblems, importId } = cmd.data;
   const id = targetId(fiscalYear, unitCode, projectCode);
   if (state.status !== 'none') {
     throw new IllegalState('TARGET_EXISTS', `绩效目标 ${id} 已存在`, state.status, {
@@ -56,6 +57,7 @@ function create(cmd: CreateTarget, state: TargetState): TargetEvent[] {
     source,
     content: { ...content, budget: budgetToJson(content.budget) },
     ...(importProblems && importProblems.length > 0 ? { importProblems } : {}),
+    ...(importId ? { importId } : {}),
   };
   return [{ type: 'TargetCreated', data, metadata: eventMetadata(cmd) }];
 }
@@ -103,6 +105,53 @@ function submit(cmd: SubmitTarget, state: TargetState): TargetEvent[] {
     {
       type: 'TargetSubmitted',
       data: { targetId: state.id, contentRevision: state.contentRevision },
+      metadata: eventMetadata(cmd),
+    },
+  ];
+}
+
+const WITHDRAWAL_REASON_MAX = 2000;
+
+/** The reason of a withdrawal (作废原因), trimmed; missing or too long is a 400. */
+export function withdrawalReason(reason: unknown): string {
+  const r = typeof reason === 'string' ? reason.trim() : '';
+  if (!r || r.length > WITHDRAWAL_REASON_MAX) {
+    throw new InvalidInput(
+      'REASON_REQUIRED',
+      `作废须填写原因（不超过 ${WITHDRAWAL_REASON_MAX} 字）`,
+      'reason',
+    );
+  }
+  return r;
+}
+
+/** Whether the target can still be withdrawn: a draft or returned target never approved. */
+export function isWithdrawable(s: TargetState): boolean {
+  return (s.status === 'draft' || s.status === 'returned') && s.approved === null;
+}
+
+/** 作废: by an admin or a preparer / unit head of the target's own unit; final. */
+function withdraw(cmd: WithdrawTarget, state: TargetState): TargetEvent[] {
+  assertExists(state);
+  const reason = withdrawalReason(cmd.data.reason);
+  const { actor } = cmd.metadata;
+  const ownUnit =
+    (actor.role === 'preparer' || actor.role === 'unit_head') && actor.unit === state.unitCode;
+  if (actor.role !== 'admin' && !ownUnit) {
+    throw new Forbidden('ROLE_FORBIDDEN', '只有本单位的填报人、单位负责人或系统管理员可以作废目标');
+  }
+  if (!isWithdrawable(state)) {
+    throw new IllegalState(
+      'TARGET_NOT_WITHDRAWABLE',
+      '只有从未批复的草稿或退回修改的目标可以作废',
+      state.status,
+    );
+  }
+  const importId = cmd.data.importId;
+  return [
+    {
+      type: 'TargetWithdrawn',
+      data: { targetId: state.id, reason, ...(importId ? { importId } : {}) },
       metadata: eventMetadata(cmd),
     },
   ];
@@ -300,6 +349,8 @@ export function decideTarget(command: TargetCommand, state: TargetState): Target
       return fileReport(command, state, state.reports[command.data.round.roundId]);
     case 'ReviewMonitoringReport':
       return reviewReport(command, state, state.reports[command.data.roundId]);
+    case 'WithdrawTarget':
+      return withdraw(command, state);
     default:
       return assertNever(command);
   }

@@ -10,7 +10,13 @@ import type {
 } from '../evaluation/monitoring-report';
 
 export type TargetStatus =
-  'draft' | 'submitted' | 'department_approved' | 'approved' | 'returned' | 'rejected';
+  | 'draft'
+  | 'submitted'
+  | 'department_approved'
+  | 'approved'
+  | 'returned'
+  | 'rejected'
+  | 'withdrawn';
 
 export type ReviewStage = 'department' | 'finance';
 export type ReviewGrade = '优' | '良' | '中' | '差';
@@ -32,6 +38,8 @@ export type TargetCreated = DomainEvent<
     readonly source: TargetSource;
     /** What the import found wrong that the content cannot show; absent when none. */
     readonly importProblems?: readonly TargetProblem[];
+    /** The import run that created the target, so that it can be undone; absent before issue 13. */
+    readonly importId?: string;
   }
 >;
 
@@ -117,6 +125,17 @@ export type AdjustmentApproved = DomainEvent<
   { readonly targetId: string; readonly adjustmentId: string; readonly approvedVersion: number }
 >;
 
+/** 作废: a draft or returned target that was never approved, taken out for good. */
+export type TargetWithdrawn = DomainEvent<
+  'TargetWithdrawn',
+  {
+    readonly targetId: string;
+    readonly reason: string;
+    /** Set when the withdrawal undoes this import run. */
+    readonly importId?: string;
+  }
+>;
+
 export type TargetEvent =
   | TargetCreated
   | TargetRevised
@@ -130,7 +149,8 @@ export type TargetEvent =
   | SelfEvaluationFiled
   | SelfEvaluationReviewed
   | MonitoringReportFiled
-  | MonitoringReportReviewed;
+  | MonitoringReportReviewed
+  | TargetWithdrawn;
 
 export function targetId(fiscalYear: number, unitCode: string, projectCode: string): string {
   return `${fiscalYear}-${unitCode}-${projectCode}`;

@@ -67,6 +67,14 @@ export interface ApprovedVersion {
   readonly at: string;
 }
 
+/** Who withdrew the target (作废), when and why. */
+export interface WithdrawalRecord {
+  readonly reason: string;
+  readonly by: Actor;
+  readonly at: string;
+  readonly importId?: string;
+}
+
 export interface TargetState {
   readonly status: TargetStatus | 'none';
   readonly id: string;
@@ -93,6 +101,9 @@ export interface TargetState {
   readonly selfEvaluation: SelfEvaluationState | null;
   /** Monitoring reports (绩效运行监控), by round. */
   readonly reports: Readonly<Record<string, ReportState>>;
+  /** The import run that created the target, if one did. */
+  readonly importId: string | null;
+  readonly withdrawal: WithdrawalRecord | null;
   /** Number of events folded: the stream version a client sends in If-Match. */
   readonly version: number;
   readonly updatedAt: string | null;
@@ -120,6 +131,8 @@ export function initialTargetState(): TargetState {
     netDisbursed: 0n,
     selfEvaluation: null,
     reports: {},
+    importId: null,
+    withdrawal: null,
     version: 0,
     updatedAt: null,
   };
@@ -160,6 +173,7 @@ export function evolveTarget(state: TargetState, event: TargetEvent): TargetStat
         authors: [meta.actor.id],
         createdBy: meta.actor,
         createdAt: meta.at,
+        importId: event.data.importId ?? null,
       };
     }
     case 'TargetRevised':
@@ -236,6 +250,11 @@ export function evolveTarget(state: TargetState, event: TargetEvent): TargetStat
     case 'MonitoringReportFiled':
     case 'MonitoringReportReviewed':
       return { ...s, reports: evolveReports(state.reports, event) };
+    case 'TargetWithdrawn': {
+      const { reason, importId } = event.data;
+      const withdrawal = { reason, by: meta.actor, at: meta.at, ...(importId ? { importId } : {}) };
+      return { ...s, status: 'withdrawn', withdrawal };
+    }
     default:
       return assertNever(event);
   }

@@ -88,6 +88,13 @@ export function targetView(s: TargetState) {
       recordedAt: d.recordedAt,
     })),
     pendingAdjustment: s.pendingAdjustment && adjustmentView(s.pendingAdjustment),
+    importId: s.importId,
+    withdrawal: s.withdrawal && {
+      reason: s.withdrawal.reason,
+      by: { id: s.withdrawal.by.id, name: s.withdrawal.by.name },
+      at: s.withdrawal.at,
+      importId: s.withdrawal.importId ?? null,
+    },
   };
 }
 

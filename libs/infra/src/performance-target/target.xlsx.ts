@@ -9,6 +9,7 @@ export const STATUS_LABEL: Readonly<Record<TargetStatus, string>> = {
   approved: '已批复',
   returned: '退回修改',
   rejected: '不予通过',
+  withdrawn: '已作废',
 };
 
 const FONT = '宋体';
