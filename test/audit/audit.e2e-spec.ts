@@ -298,6 +298,14 @@ describe("the audit trail of a target's whole life", () => {
     });
   });
 
+  it('documents both exports in the OpenAPI document', async () => {
+    const doc = (await ok(request(t.http).get('/docs-json'))).body;
+    const get = doc.paths['/audit/events'].get;
+    const format = get.parameters.find((p: { name: string }) => p.name === 'format');
+    expect(format.schema.enum).toEqual(['json', 'csv', 'xlsx']);
+    expect(JSON.stringify(get.responses)).toContain('时间（北京时间）');
+  });
+
   it('exports the same trail as an .xlsx, with the same columns and cells', async () => {
     const [csv, xlsx] = [await csvRows({ targetId: T1 }), await xlsxRows({ targetId: T1 })];
     expect(Object.keys(xlsx[0])).toEqual(COLUMNS);
