@@ -1090,12 +1090,7 @@ describe('Chinese for every text a person reads', () => {
     expect(english).toEqual([]);
   });
 
-  // TODO(lead engineer): the import's messages are the lead's (target-document.parse.ts,
-  // import.service.ts, import-body.ts, docx*.ts), rewritten in Chinese right now. On 1 Dec
-  // 10:30 UTC all of these were Chinese but INVALID_DOCX, which appends JSZip's own English
-  // reason ("该文件不是可读取的 .docx 文档：End of central directory record signature not
-  // found…"). Once that reason is said in Chinese (or kept to the server's log), drop `.skip`.
-  it.skip('answers a broken document in Chinese (the import problems)', async () => {
+  it('answers a broken document in Chinese (the import problems)', async () => {
     const post = (type: string, body: Buffer | string) =>
       http()
         .post('/imports')

@@ -90,7 +90,8 @@ export async function docxItems(
       );
     }
     if (e instanceof InvalidInput) throw e;
-    throw notDocx(e instanceof ZipRefused ? e.message : `文件已损坏（${(e as Error).message}）`);
+    // saxes' reasons are English: the document's XML is broken, which is all a person can act on
+    throw notDocx(e instanceof ZipRefused ? e.message : 'word/document.xml 不是有效的 XML');
   } finally {
     zip?.close();
   }

@@ -12,6 +12,9 @@ export interface ZipLimits {
 
 export const DOCX_LIMITS: ZipLimits = { maxPartBytes: 24 << 20, maxTotalBytes: 32 << 20 };
 
+/** The reason given for a package the libraries cannot read. */
+const BROKEN = '压缩包已损坏或不完整';
+
 export class ZipRefused extends Error {
   constructor(
     message: string,
@@ -34,7 +37,7 @@ export class ZipPackage {
   static async open(data: Buffer, limits: ZipLimits = DOCX_LIMITS): Promise<ZipPackage> {
     const zip = await new Promise<ZipFile>((resolve, reject) =>
       yauzl.fromBuffer(data, { lazyEntries: true, validateEntrySizes: true }, (err, z) =>
-        err ? reject(new ZipRefused(err.message)) : resolve(z),
+        err ? reject(new ZipRefused(BROKEN)) : resolve(z),
       ),
     );
     const entries = new Map<string, Entry>();
@@ -44,7 +47,7 @@ export class ZipPackage {
         zip.readEntry();
       });
       zip.on('end', resolve);
-      zip.on('error', (e: Error) => reject(new ZipRefused(e.message)));
+      zip.on('error', () => reject(new ZipRefused(BROKEN)));
       zip.readEntry();
     });
     return new ZipPackage(zip, entries, limits);
@@ -62,18 +65,21 @@ export class ZipPackage {
     if (entry.uncompressedSize > cap) throw new ZipRefused(`${name} 解压后过大`, true);
     const input = await new Promise<Readable>((resolve, reject) =>
       this.zip.openReadStream(entry, (err, s) =>
-        err ? reject(new ZipRefused(err.message)) : resolve(s),
+        err ? reject(new ZipRefused(BROKEN)) : resolve(s),
       ),
     );
     const decoder = new StringDecoder('utf8');
     let read = 0;
-    for await (const chunk of input as AsyncIterable<Buffer>) {
-      read += chunk.length;
-      if (read > cap) {
-        input.destroy();
-        throw new ZipRefused(`${name} 解压后过大`, true);
+    try {
+      for await (const chunk of input as AsyncIterable<Buffer>) {
+        read += chunk.length;
+        if (read > cap) throw new ZipRefused(`${name} 解压后过大`, true);
+        onChunk(decoder.write(chunk));
       }
-      onChunk(decoder.write(chunk));
+    } catch (e) {
+      input.destroy();
+      // yauzl's and zlib's reasons are English and of no use to the person: said once, in Chinese
+      throw e instanceof ZipRefused ? e : new ZipRefused(`${name} ${BROKEN}`);
     }
     this.inflated += read;
     onChunk(decoder.end());
