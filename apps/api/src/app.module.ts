@@ -11,6 +11,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { ErrorFilter } from './http/error.filter';
 import { TargetsController } from './targets/targets.controller';
 import { ImportsController } from './imports/imports.controller';
+import { ImportWithdrawalsController } from './imports/import-withdrawals.controller';
 import { DepartmentsController } from './departments/departments.controller';
 import { PublicationController } from './departments/publication.controller';
 import { DisbursementsController } from './disbursements/disbursements.controller';
@@ -52,6 +53,7 @@ export class AppModule implements NestModule {
         TargetsController,
         DisbursementsController,
         ImportsController,
+        ImportWithdrawalsController,
         DepartmentsController,
         PublicationController,
         MonitoringController,

@@ -11,12 +11,14 @@ import {
   ReviewTargetHandler,
   ReviseTargetHandler,
   SubmitTargetHandler,
+  WithdrawTargetHandler,
 } from './performance-target/target.commands';
 import { GetTargetHandler, ListTargetsHandler } from './performance-target/target.queries';
 import { TargetStore } from './performance-target/target-store';
 import { CatchUpNotifier, producerRedis, PROJECTIONS_QUEUE, RedisClient } from './queue/queues';
 import { GetDepartmentGoalsHandler, ImportDocumentHandler } from './import/import.handlers';
 import { ImportService } from './import/import.service';
+import { WithdrawImportHandler } from './import/import-withdrawal';
 import { Idempotency } from './disbursement/idempotency';
 import {
   RecordDisbursementHandler,
@@ -65,9 +67,11 @@ const HANDLERS = [
   ReviseTargetHandler,
   SubmitTargetHandler,
   ReviewTargetHandler,
+  WithdrawTargetHandler,
   GetTargetHandler,
   ListTargetsHandler,
   ImportDocumentHandler,
+  WithdrawImportHandler,
   GetDepartmentGoalsHandler,
   RecordDisbursementHandler,
   ReverseDisbursementHandler,

@@ -150,6 +150,15 @@ export class ReviewDto {
   opinion?: string;
 }
 
+/** POST /targets/:id/withdraw and POST /imports/:importId/withdraw (作废). */
+export class WithdrawDto {
+  @ApiProperty({ description: '作废原因 (required)', maxLength: 2000, example: '导入年度有误' })
+  @IsOptional() // a missing reason is the domain's 400 REASON_REQUIRED, in Chinese
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
 const STATUSES: TargetStatus[] = [
   'draft',
   'submitted',
@@ -157,6 +166,7 @@ const STATUSES: TargetStatus[] = [
   'approved',
   'returned',
   'rejected',
+  'withdrawn',
 ];
 
 export class ListTargetsQueryDto {

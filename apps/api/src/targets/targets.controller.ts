@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -31,6 +32,7 @@ import {
   ReviseTargetCommand,
   SubmitTargetCommand,
   TargetCommandResult,
+  WithdrawTargetCommand,
 } from '@bp/infra';
 import { Response } from 'express';
 import { CurrentCaller, Roles } from '../http/auth';
@@ -40,6 +42,7 @@ import {
   ListTargetsQueryDto,
   PatchTargetDto,
   ReviewDto,
+  WithdrawDto,
 } from './target.dto';
 import { changesOf, contentOf, parseAsOf, parseIfMatch } from './target.mapping';
 
@@ -171,6 +174,27 @@ export class TargetsController {
       await this.commands.execute(
         new ReviewTargetCommand(caller, checkId(id), dto.grade, dto.opinion ?? ''),
       ),
+    );
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @Roles('preparer', 'unit_head', 'admin')
+  @ApiOkResponse({ description: 'the target, status `withdrawn` (作废): out of lists and totals' })
+  @ApiBadRequestResponse({ description: 'REASON_REQUIRED: no reason given' })
+  @ApiConflictResponse({
+    description: 'TARGET_NOT_WITHDRAWABLE: not a draft or returned target, or approved once',
+  })
+  @ApiNotFoundResponse({ description: "no such target in the caller's unit" })
+  async withdraw(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Body() dto: WithdrawDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return answer(
+      res,
+      await this.commands.execute(new WithdrawTargetCommand(caller, checkId(id), dto.reason ?? '')),
     );
   }
 }

@@ -133,6 +133,37 @@ export class SubmitTargetHandler implements ICommandHandler<SubmitTargetCommand>
   }
 }
 
+export class WithdrawTargetCommand extends Command<TargetCommandResult> {
+  constructor(
+    readonly caller: Caller,
+    readonly targetId: string,
+    readonly reason: string,
+  ) {
+    super();
+  }
+}
+
+/** 作废: the decider checks the state and that the caller is of the target's unit (or admin). */
+@CommandHandler(WithdrawTargetCommand)
+export class WithdrawTargetHandler implements ICommandHandler<WithdrawTargetCommand> {
+  constructor(private readonly targets: TargetStore) {}
+
+  async execute({
+    caller,
+    targetId: id,
+    reason,
+  }: WithdrawTargetCommand): Promise<TargetCommandResult> {
+    const metadata = this.targets.metadata(caller, unitRole(caller));
+    return result(
+      await this.targets.run(id, caller, () => ({
+        type: 'WithdrawTarget',
+        data: { targetId: id, reason },
+        metadata,
+      })),
+    );
+  }
+}
+
 const REVIEWER_ROLES: readonly Role[] = ['department_reviewer', 'finance_reviewer'];
 
 @CommandHandler(ReviewTargetCommand)

@@ -77,6 +77,7 @@ interface ListRow {
 export const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
 export const decodeCursor = (c: string) => Buffer.from(c, 'base64url').toString('utf8');
 
+/** Withdrawn targets (作废) leave the list unless asked for with `status=withdrawn`. */
 @QueryHandler(ListTargetsQuery)
 export class ListTargetsHandler implements IQueryHandler<ListTargetsQuery> {
   constructor(private readonly db: Database) {}
@@ -86,7 +87,8 @@ export class ListTargetsHandler implements IQueryHandler<ListTargetsQuery> {
     const { rows } = await this.db.query<ListRow>(
       `SELECT * FROM target_list
         WHERE ($1::int IS NULL OR fiscal_year = $1) AND ($2::text IS NULL OR unit_code = $2)
-          AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR id > $4)
+          AND (status = $3 OR ($3::text IS NULL AND status <> 'withdrawn'))
+          AND ($4::text IS NULL OR id > $4)
           AND ($5::boolean OR unit_code = ANY($6::text[]) OR department_code = ANY($7::text[]))
         ORDER BY id LIMIT $8`,
       [

@@ -108,6 +108,10 @@ function applyEvent(e: TargetEvent, rows: Map<string, TargetRow>): void {
       row.pending_budget = e.data.changes.budget?.total ?? null;
       row.pending_plan = e.data.changes.plan ? plan(e.data.changes.plan) : null;
       return;
+    case 'TargetWithdrawn':
+      // never approved, so never monitored (budget stays null); the status says why
+      row.status = 'withdrawn';
+      return;
     case 'AdjustmentApproved':
       Object.assign(row, {
         budget: row.pending_budget ?? row.budget,
@@ -173,6 +177,7 @@ const LIFECYCLE = new Set([
   'TargetApproved',
   'AdjustmentRequested',
   'AdjustmentApproved',
+  'TargetWithdrawn',
 ]);
 
 /** Payments of a batch: new ones (with reversals in the same batch taken off) and cuts of older ones. */

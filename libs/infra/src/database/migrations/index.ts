@@ -9,6 +9,7 @@ import { ScoreWeights1764230000007 } from './1764230000007-score-weights';
 import { AppendFunction1764230000008 } from './1764230000008-append-function';
 import { Users1764230000009 } from './1764230000009-users';
 import { SweepRuns1764230000010 } from './1764230000010-sweep-runs';
+import { ImportId1764230000011 } from './1764230000011-import-id';
 
 /** Every migration, in order. Listed, not globbed, so the same list works from ts and js. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AppendFunction1764230000008,
   Users1764230000009,
   SweepRuns1764230000010,
+  ImportId1764230000011,
 ];
