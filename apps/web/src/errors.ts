@@ -28,6 +28,8 @@ const MESSAGES: Record<string, (d: Details) => string> = {
   TARGET_NOT_APPROVED: () => '该目标尚未批复：批复后才能登记支出、查看执行进度',
   UNIT_NOT_FOUND: () => '该单位在本年度没有您可查看的目标',
   TARGET_NOT_EDITABLE: () => '该目标当前状态不可修改',
+  TARGET_NOT_WITHDRAWABLE: () => '只有从未批复的草稿或退回修改的目标可以作废',
+  IMPORT_NOT_FOUND: () => '未找到该次导入新建的、您可操作的目标',
   OVER_BUDGET: (d) =>
     d.available !== undefined
       ? `超出预算：预算 ${yuan(str(d.budget))} 元，已支出 ${yuan(str(d.disbursed))} 元，可用余额 ${yuan(str(d.available))} 元`

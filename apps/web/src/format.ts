@@ -19,6 +19,7 @@ export const STATUS_NAMES: Record<Status, string> = {
   approved: '已批复',
   returned: '退回修改',
   rejected: '不予通过',
+  withdrawn: '已作废',
 };
 
 export const statusName = (s: string): string => STATUS_NAMES[s as Status] ?? s;

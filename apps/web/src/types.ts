@@ -25,7 +25,13 @@ export interface LoginAnswer {
 }
 
 export type Status =
-  'draft' | 'submitted' | 'department_approved' | 'approved' | 'returned' | 'rejected';
+  | 'draft'
+  | 'submitted'
+  | 'department_approved'
+  | 'approved'
+  | 'returned'
+  | 'rejected'
+  | 'withdrawn';
 
 export type Checkpoint = 'M3' | 'M6' | 'M10' | 'M12';
 export type Plan = Record<Checkpoint, number | null>;
@@ -98,6 +104,8 @@ export interface Target {
   readonly disbursed?: string;
   readonly disbursements?: Disbursement[];
   readonly pendingAdjustment?: { status?: string; reason?: string } | null;
+  readonly approvedVersion?: number | null;
+  readonly withdrawal?: { reason: string; by: Person; at: string } | null;
   readonly imported?: { amountUnit?: string } | null;
 }
 
@@ -210,4 +218,15 @@ export interface ImportReport {
   readonly units: { code: string; name: string; targets: number; budget: string }[];
   readonly totalBudget: string;
   readonly problems: string[];
+  /** Document-level warnings (e.g. another year than the one imported into), shown before committing. */
+  readonly warnings?: string[];
+  /** The run's id, for 撤销本次导入; null for a dry run. */
+  readonly importId?: string | null;
+}
+
+/** POST /imports/:importId/withdraw. */
+export interface ImportWithdrawal {
+  readonly importId: string;
+  readonly withdrawn: string[];
+  readonly skipped: { id: string; status: Status }[];
 }

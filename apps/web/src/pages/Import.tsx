@@ -5,7 +5,7 @@ import { api } from '../api';
 import { ErrorText, Field, Notice, useTitle } from '../components';
 import { fieldOf } from '../errors';
 import { statusName, wanYuan, yuan } from '../format';
-import type { ImportReport } from '../types';
+import type { ImportReport, ImportWithdrawal } from '../types';
 
 const OUTCOMES: Record<string, string> = {
   created: '新建',
@@ -25,8 +25,10 @@ export function ImportPage() {
 
   async function post(dryRun: boolean): Promise<ImportReport | null> {
     const fe: typeof errors = {};
-    if (!file) fe.file = '请选择 .txt 或 .docx 文档';
-    else if (!/\.(txt|docx)$/i.test(file.name)) fe.file = '只支持 .txt 或 .docx 文件';
+    if (!file) fe.file = '请选择 Word 文档（.docx 或 .doc）或 .txt 文本';
+    // .doc and WPS files are converted by the server when LibreOffice is installed (otherwise a 415 says so)
+    else if (!/\.(txt|docx|doc|wps|odt|rtf)$/i.test(file.name))
+      fe.file = '只支持 .docx、.doc、.wps、.odt、.rtf 或 .txt 文件';
     if (!/^\d{4}$/.test(year)) fe.year = '请输入四位年度，例如 2022';
     setErrors(fe);
     if (fe.file || fe.year) return null;
@@ -72,15 +74,15 @@ export function ImportPage() {
       </div>
       <form className="card" onSubmit={check} noValidate aria-label="导入文档">
         <p className="muted small">
-          上传部门的绩效目标文档（Word 另存的 .txt 文本或
-          .docx）。先预检，核对结果后再确认导入；已送审或已批复的目标不会被改动，列为冲突。
+          上传部门的绩效目标文档（Word 或 WPS 文档 .docx、.doc、.wps，或 Word 另存的 .txt
+          文本）。先预检，核对结果后再确认导入；已送审或已批复的目标不会被改动，列为冲突。
         </p>
         <div className="form-grid">
           <Field id="import-file" label="文档文件" error={errors.file} className="field-wide">
             <input
               id="import-file"
               type="file"
-              accept=".txt,.docx,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+              accept=".txt,.docx,.doc,.wps,.odt,.rtf,text/plain,application/msword,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
               onChange={(e) => {
                 setFile(e.target.files?.[0] ?? null);
                 setPreview(null);
@@ -106,13 +108,14 @@ export function ImportPage() {
           </Field>
         </div>
         <ErrorText error={errors.form} />
+        {preview && <Warnings warnings={preview.warnings} />}
         <div className="actions">
           <button type="submit" className="btn" disabled={busy}>
             预检
           </button>
           {preview && (
             <button type="button" className="btn btn-primary" disabled={busy} onClick={commit}>
-              确认导入
+              {preview.warnings?.length ? '已核对警告，确认导入' : '确认导入'}
             </button>
           )}
         </div>
@@ -123,11 +126,172 @@ export function ImportPage() {
           <Notice>
             导入完成：新建 {result.created} 个，修订 {result.revised} 个，未变 {result.unchanged} 个
             {result.conflicts.length ? `，冲突 ${result.conflicts.length} 个` : ''}。
+            {result.importId && (
+              <>
+                {' '}
+                导入批次号：<span className="mono">{result.importId}</span>
+              </>
+            )}
           </Notice>
+          <Warnings warnings={result.warnings} />
+          {result.importId && result.created > 0 && (
+            <WithdrawImport importId={result.importId} created={result.created} />
+          )}
           <Report r={result} title="导入结果" />
         </>
       )}
     </section>
+  );
+}
+
+/** Document-level warnings (e.g. the year), in a yellow box that cannot be missed. */
+function Warnings({ warnings }: { warnings?: string[] }) {
+  if (!warnings || warnings.length === 0) return null;
+  return (
+    <div className="banner banner-warn banner-loud" role="alert" aria-label="警告">
+      <strong>警告：</strong>请先核对以下问题，再确认导入。
+      <ul>
+        {warnings.map((w, i) => (
+          <li key={i}>{w}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** 撤销本次导入: withdraws (作废) the drafts this run created; submitted ones are skipped. */
+function WithdrawImport({ importId, created }: { importId: string; created: number }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [reasonError, setReasonError] = useState<unknown>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<ImportWithdrawal | null>(null);
+
+  function ask(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setReasonError(reason.trim() ? null : '请填写撤销原因');
+    if (reason.trim()) setConfirming(true);
+  }
+
+  async function withdraw() {
+    setBusy(true);
+    setError(null);
+    try {
+      setDone(
+        await api<ImportWithdrawal>(`/imports/${encodeURIComponent(importId)}/withdraw`, {
+          method: 'POST',
+          body: { reason: reason.trim() },
+        }),
+      );
+      setOpen(false);
+    } catch (err) {
+      if (fieldOf(err) === 'reason') setReasonError(err);
+      else setError(err);
+    } finally {
+      setBusy(false);
+      setConfirming(false);
+    }
+  }
+
+  if (done) return <WithdrawalResult r={done} />;
+  if (!open) {
+    return (
+      <div className="actions">
+        <button type="button" className="btn btn-danger" onClick={() => setOpen(true)}>
+          撤销本次导入
+        </button>
+      </div>
+    );
+  }
+  return (
+    <form className="card" onSubmit={ask} noValidate aria-label="撤销本次导入">
+      <h2>撤销本次导入</h2>
+      <p className="muted small">
+        本次导入新建了 {created} 个目标。撤销将把其中仍为草稿的目标作废（已送审的不受影响）；
+        作废不可恢复，审计记录中保留。本次导入修订的已有目标不会被作废。
+      </p>
+      <Field id="withdraw-import-reason" label="撤销原因" error={reasonError}>
+        <textarea
+          id="withdraw-import-reason"
+          rows={2}
+          value={reason}
+          onChange={(e) => {
+            setReason(e.target.value);
+            setConfirming(false);
+          }}
+          aria-invalid={!!reasonError}
+          aria-required
+        />
+      </Field>
+      <ErrorText error={error} />
+      {confirming ? (
+        <div className="banner banner-error" role="alert">
+          确定要作废本次导入新建的草稿吗？此操作不可恢复。
+          <div className="actions">
+            <button type="button" className="btn btn-danger" disabled={busy} onClick={withdraw}>
+              确认撤销
+            </button>
+            <button
+              type="button"
+              className="btn"
+              disabled={busy}
+              onClick={() => setConfirming(false)}
+            >
+              取消
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="actions">
+          <button type="submit" className="btn btn-danger">
+            撤销本次导入
+          </button>
+          <button type="button" className="btn" onClick={() => setOpen(false)}>
+            取消
+          </button>
+        </div>
+      )}
+    </form>
+  );
+}
+
+function WithdrawalResult({ r }: { r: ImportWithdrawal }) {
+  return (
+    <div className="card" role="region" aria-label="撤销结果">
+      <h2>撤销结果</h2>
+      <Notice>
+        已作废 {r.withdrawn.length} 个目标
+        {r.skipped.length ? `，跳过 ${r.skipped.length} 个（已不是草稿）` : ''}。
+      </Notice>
+      {r.withdrawn.length > 0 && (
+        <>
+          <h3>已作废</h3>
+          <ul className="plain mono small">
+            {r.withdrawn.map((id) => (
+              <li key={id}>{id}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {r.skipped.length > 0 && (
+        <>
+          <h3>已跳过（已送审或已作废，未改动）</h3>
+          <ul className="plain">
+            {r.skipped.map((s) => (
+              <li key={s.id}>
+                <Link className="mono" to={`/targets/${encodeURIComponent(s.id)}`}>
+                  {s.id}
+                </Link>{' '}
+                · {statusName(s.status)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
   );
 }
 
@@ -172,28 +336,30 @@ function Report({ r, title }: { r: ImportReport; title: string }) {
       )}
 
       <h3>按单位</h3>
-      <table className="grid compact">
-        <thead>
-          <tr>
-            <th>单位编码</th>
-            <th>单位名称</th>
-            <th className="num">目标数</th>
-            <th className="num">预算（元）</th>
-            <th className="num">预算（万元）</th>
-          </tr>
-        </thead>
-        <tbody>
-          {r.units.map((u) => (
-            <tr key={u.code}>
-              <td className="mono">{u.code}</td>
-              <td>{u.name}</td>
-              <td className="num">{u.targets}</td>
-              <td className="num">{yuan(u.budget)}</td>
-              <td className="num">{wanYuan(u.budget)}</td>
+      <div className="scroll-x">
+        <table className="grid compact">
+          <thead>
+            <tr>
+              <th>单位编码</th>
+              <th>单位名称</th>
+              <th className="num">目标数</th>
+              <th className="num">预算（元）</th>
+              <th className="num">预算（万元）</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {r.units.map((u) => (
+              <tr key={u.code}>
+                <td className="mono">{u.code}</td>
+                <td>{u.name}</td>
+                <td className="num">{u.targets}</td>
+                <td className="num">{yuan(u.budget)}</td>
+                <td className="num">{wanYuan(u.budget)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
 
       {r.conflicts.length > 0 && (
         <>
@@ -213,44 +379,46 @@ function Report({ r, title }: { r: ImportReport; title: string }) {
       )}
 
       <h3>各表情况{withProblems.length > 0 ? `（${withProblems.length} 个表有问题）` : ''}</h3>
-      <table className="grid compact">
-        <thead>
-          <tr>
-            <th className="num">表号</th>
-            <th>项目名称</th>
-            <th className="num">预算（元）</th>
-            <th>结果</th>
-            <th>问题</th>
-          </tr>
-        </thead>
-        <tbody>
-          {r.targets.map((t, i) => (
-            <tr key={t.id || i} className={t.problems.length ? 'has-problem' : ''}>
-              <td className="num">{t.table ?? i + 1}</td>
-              <td>
-                {t.name}
-                <div className="sub mono">{t.id}</div>
-              </td>
-              <td className="num">{yuan(t.budget)}</td>
-              <td className="nowrap">
-                {OUTCOMES[t.outcome ?? ''] ?? t.outcome ?? ''}
-                {t.status ? <div className="sub">{statusName(t.status)}</div> : null}
-              </td>
-              <td>
-                {t.problems.length === 0 ? (
-                  <span className="muted">—</span>
-                ) : (
-                  <ul className="plain problems">
-                    {t.problems.map((p, j) => (
-                      <li key={j}>{p}</li>
-                    ))}
-                  </ul>
-                )}
-              </td>
+      <div className="scroll-x">
+        <table className="grid compact">
+          <thead>
+            <tr>
+              <th className="num">表号</th>
+              <th>项目名称</th>
+              <th className="num">预算（元）</th>
+              <th>结果</th>
+              <th>问题</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {r.targets.map((t, i) => (
+              <tr key={t.id || i} className={t.problems.length ? 'has-problem' : ''}>
+                <td className="num">{t.table ?? i + 1}</td>
+                <td>
+                  {t.name}
+                  <div className="sub mono">{t.id}</div>
+                </td>
+                <td className="num">{yuan(t.budget)}</td>
+                <td className="nowrap">
+                  {OUTCOMES[t.outcome ?? ''] ?? t.outcome ?? ''}
+                  {t.status ? <div className="sub">{statusName(t.status)}</div> : null}
+                </td>
+                <td>
+                  {t.problems.length === 0 ? (
+                    <span className="muted">—</span>
+                  ) : (
+                    <ul className="plain problems">
+                      {t.problems.map((p, j) => (
+                        <li key={j}>{p}</li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

@@ -40,6 +40,16 @@ function mayReview(t: Target, user: User | null): boolean {
   return user.roles.includes(stage === 'department' ? 'department_reviewer' : 'finance_reviewer');
 }
 
+/** 作废: a draft or returned target never approved, by its unit's preparer or head, or an admin. */
+function mayWithdraw(t: Target, user: User | null): boolean {
+  if (!user || (t.status !== 'draft' && t.status !== 'returned') || t.approvedVersion) return false;
+  const ownUnit = user.unit === t.unitCode;
+  return (
+    user.roles.includes('admin') ||
+    (ownUnit && (user.roles.includes('preparer') || user.roles.includes('unit_head')))
+  );
+}
+
 export function TargetPage() {
   const { id = '' } = useParams();
   const { user } = useAuth();
@@ -48,6 +58,7 @@ export function TargetPage() {
   useTitle(t ? t.projectName : '绩效目标');
   const [downloadError, setDownloadError] = useState<unknown>(null);
   const [downloading, setDownloading] = useState(false);
+  const [withdrawing, setWithdrawing] = useState(false);
 
   if (!t) {
     return (
@@ -103,10 +114,32 @@ export function TargetPage() {
           <button type="button" className="btn" onClick={xlsx} disabled={downloading}>
             下载绩效目标表
           </button>
+          {mayWithdraw(t, user) && !withdrawing && (
+            <button type="button" className="btn btn-danger" onClick={() => setWithdrawing(true)}>
+              作废
+            </button>
+          )}
         </div>
       </div>
       <ErrorText error={downloadError} />
       <PageError error={target.error} />
+      {t.withdrawal && (
+        <div className="banner banner-error" role="note">
+          <strong>已作废：</strong>
+          {t.withdrawal.reason}（{t.withdrawal.by.name}，{dateTime(t.withdrawal.at)}
+          ）。作废的目标不再列入目标清单、看板和合计，审计记录中保留。
+        </div>
+      )}
+      {withdrawing && mayWithdraw(t, user) && (
+        <WithdrawForm
+          t={t}
+          onCancel={() => setWithdrawing(false)}
+          onWithdrawn={(n) => {
+            setWithdrawing(false);
+            target.set(n);
+          }}
+        />
+      )}
 
       {t.problems.length > 0 && (
         <div className="banner banner-warn" role="note">
@@ -389,6 +422,97 @@ function ReviewForm({ t, onReviewed }: { t: Target; onReviewed: (t: Target) => v
       <button type="submit" className="btn btn-primary" disabled={busy}>
         提交审核
       </button>
+    </form>
+  );
+}
+
+function WithdrawForm({
+  t,
+  onCancel,
+  onWithdrawn,
+}: {
+  t: Target;
+  onCancel: () => void;
+  onWithdrawn: (t: Target) => void;
+}) {
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<unknown>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  function ask(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setReasonError(reason.trim() ? null : '请填写作废原因');
+    if (reason.trim()) setConfirming(true);
+  }
+
+  async function withdraw() {
+    setBusy(true);
+    try {
+      onWithdrawn(
+        await api<Target>(`/targets/${encodeURIComponent(t.id)}/withdraw`, {
+          method: 'POST',
+          body: { reason: reason.trim() },
+        }),
+      );
+    } catch (err) {
+      if (fieldOf(err) === 'reason') setReasonError(err);
+      else setError(err);
+      setConfirming(false);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="card" onSubmit={ask} noValidate aria-labelledby="withdraw-title">
+      <h2 id="withdraw-title">作废本目标</h2>
+      <p className="muted small">
+        作废后目标不再列入目标清单、看板和合计，也不能再修改、送审；审计记录中保留。作废不可恢复。
+      </p>
+      <Field id="withdraw-reason" label="作废原因" error={reasonError}>
+        <textarea
+          id="withdraw-reason"
+          rows={2}
+          value={reason}
+          onChange={(e) => {
+            setReason(e.target.value);
+            setConfirming(false);
+          }}
+          aria-invalid={!!reasonError}
+          aria-required
+        />
+      </Field>
+      <ErrorText error={error} />
+      {confirming ? (
+        <div className="banner banner-error" role="alert">
+          确定作废“{t.projectName}”吗？此操作不可恢复。
+          <div className="actions">
+            <button type="button" className="btn btn-danger" disabled={busy} onClick={withdraw}>
+              确认作废
+            </button>
+            <button
+              type="button"
+              className="btn"
+              disabled={busy}
+              onClick={() => setConfirming(false)}
+            >
+              取消
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="actions">
+          <button type="submit" className="btn btn-danger">
+            作废
+          </button>
+          <button type="button" className="btn" onClick={onCancel}>
+            取消
+          </button>
+        </div>
+      )}
     </form>
   );
 }
