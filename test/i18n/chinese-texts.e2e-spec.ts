@@ -1052,10 +1052,15 @@ describe('Chinese for every text a person reads', () => {
   });
 
   it('writes every export header in Chinese', async () => {
+    const names: string[] = []; // the Chinese file name of each download (RFC 5987 filename*)
     const download = (path: string, query: Record<string, string> = {}) =>
       asBuffer(http().get(path).query(query).set(as('admin')))
         .expect(200)
-        .then((r) => r.body as Buffer);
+        .then((r) => {
+          const star = /filename\*=UTF-8''([^;]+)/.exec(r.headers['content-disposition'] ?? '');
+          names.push(star ? decodeURIComponent(star[1]) : `${path}: no filename*`);
+          return r.body as Buffer;
+        });
     const cellsOf = async (buffer: Buffer) => {
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(buffer as never);
@@ -1088,6 +1093,10 @@ describe('Chinese for every text a person reads', () => {
       cells.filter((c) => englishWords(c, [A, D, S]).length > 0).map((c) => `${name}: ${c}`),
     );
     expect(english).toEqual([]);
+    expect(names).toHaveLength(6);
+    expect(names.filter((n) => !/[\u4e00-\u9fff]/.test(n) || englishWords(n).length > 0)).toEqual(
+      [],
+    );
   });
 
   it('answers a broken document in Chinese (the import problems)', async () => {

@@ -15,6 +15,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 
 import { stringify } from 'csv-stringify';
 import { Response } from 'express';
 import { CurrentCaller, Roles } from '../http/auth';
+import { attachment } from '../targets/target-exports.controller';
 import { parseAsOf } from '../targets/target.mapping';
 
 export class AuditQueryDto {
@@ -75,8 +76,7 @@ export class VerifyQueryDto {
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The ASCII name and the Chinese one (RFC 6266 / 5987), as the other downloads. */
-const disposition = (ext: string) =>
-  `attachment; filename="audit-events.${ext}"; filename*=UTF-8''${encodeURIComponent(`审计记录.${ext}`)}`;
+const disposition = (ext: string) => attachment(`audit-events.${ext}`, `审计记录.${ext}`);
 
 /** Auditors and admins read everything; a unit head reads its own unit's trail. */
 function filtersFor(caller: Caller, q: AuditQueryDto): AuditFilters {

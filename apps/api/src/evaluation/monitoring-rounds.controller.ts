@@ -43,6 +43,7 @@ import {
 } from 'class-validator';
 import { Response } from 'express';
 import { CurrentCaller, Roles } from '../http/auth';
+import { attachment } from '../targets/target-exports.controller';
 import { checkId } from '../targets/targets.controller';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -184,7 +185,11 @@ export class MonitoringRoundsController {
       'Content-Type',
       'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     );
-    res.setHeader('Content-Disposition', `attachment; filename="monitoring-${view.targetId}.xlsx"`);
+    const code = view.targetId.split('-').slice(2).join('-');
+    res.setHeader(
+      'Content-Disposition',
+      attachment(`monitoring-${view.targetId}.xlsx`, `执行监控表-${code}.xlsx`),
+    );
     res.send(await monitoringTableWorkbook(view));
   }
 

@@ -11,6 +11,7 @@ import {
 } from '@bp/infra';
 import { Response } from 'express';
 import { CurrentCaller, Roles } from '../http/auth';
+import { attachment } from '../targets/target-exports.controller';
 import { checkId } from '../targets/targets.controller';
 import {
   entriesOf,
@@ -92,9 +93,10 @@ export class SelfEvaluationController {
   ): Promise<void> {
     const sheet = await this.queries.execute(new SelfEvaluationSheetQuery(caller, checkId(id)));
     res.setHeader('Content-Type', XLSX);
+    const code = sheet.view.targetId.split('-').slice(2).join('-');
     res.setHeader(
       'Content-Disposition',
-      `attachment; filename="self-evaluation-${sheet.view.targetId}.xlsx"`,
+      attachment(`self-evaluation-${sheet.view.targetId}.xlsx`, `绩效自评表-${code}.xlsx`),
     );
     res.send(await selfEvaluationWorkbook(sheet));
   }
