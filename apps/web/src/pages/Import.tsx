@@ -81,6 +81,7 @@ export function ImportPage() {
           <Field id="import-file" label="文档文件" error={errors.file} className="field-wide">
             <input
               id="import-file"
+              className="file-input"
               type="file"
               accept=".txt,.docx,.doc,.wps,.odt,.rtf,text/plain,application/msword,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
               onChange={(e) => {
@@ -90,6 +91,13 @@ export function ImportPage() {
               }}
               aria-invalid={!!errors.file}
             />
+            {/* the browser's own picker says "Choose File": a Chinese button stands in for it */}
+            <div className="file-picker">
+              <label htmlFor="import-file" className="btn">
+                选择文件
+              </label>
+              <span className="file-name">{file ? file.name : '未选择文件'}</span>
+            </div>
           </Field>
           <Field id="import-year" label="年度" error={errors.year}>
             <input

@@ -22,7 +22,9 @@ export function documentYearWarnings(doc: ParsedDocument, fiscalYear: number): s
     );
   const later = doc.tables.filter((t) => (projectCodeYear(t.projectCode) ?? 0) > fiscalYear);
   if (later.length > 0) {
-    const tables = later.map((t) => `第${t.table}张（${t.projectCode}）`).join('、');
+    // a few examples are enough to act on; the whole list would bury the other warnings
+    const shown = later.slice(0, 5).map((t) => `第${t.table}张（${t.projectCode}）`);
+    const tables = `${shown.join('、')}${later.length > shown.length ? '等' : ''}`;
     warnings.push(
       `${later.length}张表的项目编码属于晚于预算年度${fiscalYear}年的年度：${tables}；请确认导入的年度是否正确`,
     );
