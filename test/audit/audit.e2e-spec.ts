@@ -292,7 +292,7 @@ describe("the audit trail of a target's whole life", () => {
       other: '0.00',
     });
     expect(rows[0]).toMatchObject({
-      事件: '创建绩效目标',
+      事件: '创建目标',
       角色: '系统管理员',
       '金额（元）': '4000.00',
     });

@@ -200,7 +200,7 @@ describe('web console in Chromium', () => {
     await shot(page, 'execution');
   }, 60000);
 
-  it('an auditor searches the trail of a target and exports it as CSV', async () => {
+  it('an auditor searches the trail of a target and exports it as CSV and as Excel', async () => {
     const target = ready('314001')[0]; // approved by the first test, through both stages
     const page = await signIn('sun');
     await page.getByRole('link', { name: '审计' }).click();
@@ -221,5 +221,16 @@ describe('web console in Chromium', () => {
     expect(csv).toContain('TargetSubmitted');
     expect(csv).toContain('周审核');
     expect(csv).toContain('钱财政');
+    expect(lines[0].replace('\ufeff', '')).toMatch(/^序号,时间（北京时间）,事件,事件类型代码,/);
+    const [xlsx] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '导出 Excel' }).click(),
+    ]);
+    expect(xlsx.suggestedFilename()).toBe('审计记录.xlsx');
+    expect(
+      readFileSync(await xlsx.path())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK'); // a zip: .xlsx
   }, 60000);
 });

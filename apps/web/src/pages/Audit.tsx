@@ -149,12 +149,12 @@ export function AuditPage() {
     void load(form);
   }
 
-  async function exportCsv() {
+  async function exportTrail(format: 'csv' | 'xlsx') {
     setExporting(true);
     setCsvError(null);
     try {
-      await download('/audit/events', '审计记录.csv', {
-        query: { ...queryOf(form), format: 'csv' },
+      await download('/audit/events', `审计记录.${format}`, {
+        query: { ...queryOf(form), format },
         serverName: false,
       });
     } catch (e) {
@@ -214,8 +214,21 @@ export function AuditPage() {
           >
             清空条件
           </button>
-          <button type="button" className="btn" onClick={exportCsv} disabled={exporting}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => exportTrail('csv')}
+            disabled={exporting}
+          >
             导出 CSV
+          </button>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => exportTrail('xlsx')}
+            disabled={exporting}
+          >
+            导出 Excel
           </button>
         </div>
         <ErrorText error={csvError} />
