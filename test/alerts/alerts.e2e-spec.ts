@@ -216,7 +216,7 @@ describe('alerts to unit heads when spending falls behind', () => {
     expect(hung).toMatchObject({
       status: 'failed',
       attempts: 5,
-      lastError: expect.stringMatching(/abort|timeout/i),
+      lastError: '群机器人地址在 500 毫秒内未回应', // AbortSignal.timeout of webhookTimeoutMs
     });
     const to = smtp.mails.map((m) => m.to.join(',')).sort();
     expect(to).toEqual([

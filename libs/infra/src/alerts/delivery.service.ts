@@ -37,6 +37,21 @@ export interface DeliveryConfig {
  * attempt: on the row (attempts, last error, status) and, once delivered, as an event. A failure
  * is thrown so that BullMQ retries with backoff; the last one leaves the row `failed`.
  */
+/**
+ * Why a delivery failed, as the alert list shows it (`lastError`): in Chinese, with the
+ * transport's code (`ECONNREFUSED`, an SMTP status) where it gives one. Our own reasons are
+ * Chinese already; fetch's and nodemailer's are English and stay in the worker's log.
+ */
+export function deliveryError(e: unknown, channel: string, timeoutMs: number): string {
+  const err = e as Error & { code?: string; responseCode?: number; cause?: { code?: string } };
+  if (/[\u4e00-\u9fff]/.test(err?.message ?? '')) return err.message;
+  const where = channel === 'webhook' ? '群机器人地址' : '邮件服务器';
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError')
+    return `${where}在 ${timeoutMs} 毫秒内未回应`;
+  const code = err?.cause?.code ?? err?.code ?? err?.responseCode;
+  return code !== undefined ? `无法送达${where}（${code}）` : `无法送达${where}`;
+}
+
 export class DeliveryService {
   private readonly mailer?: Transporter;
 
@@ -57,9 +72,10 @@ export class DeliveryService {
       if (d.channel === 'webhook') await this.postWebhook(d, message);
       else await this.sendMail(d.address, message);
     } catch (e) {
+      const why = deliveryError(e, d.channel, this.config.webhookTimeoutMs);
       await this.db.query(
         `UPDATE alert_deliveries SET attempts = attempts + 1, last_error = $2, status = $3 WHERE id = $1`,
-        [deliveryId, (e as Error).message.slice(0, 500), finalAttempt ? 'failed' : 'pending'],
+        [deliveryId, why.slice(0, 500), finalAttempt ? 'failed' : 'pending'],
       );
       throw e;
     }
