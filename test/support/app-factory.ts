@@ -10,6 +10,8 @@ import { createApiApp } from '../../apps/api/src/bootstrap';
 import { createTestDatabase, TestDatabase, testQueuePrefix } from './test-database';
 
 export const TEST_JWT_SECRET = 'test-secret-of-the-e2e-suite';
+/** The suites sign audit anchors with this key rather than make a key file in the home folder. */
+export const TEST_AUDIT_KEY = 'test-audit-key-of-the-e2e-suite';
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestApp {
@@ -47,6 +49,7 @@ export async function createTestApp(
     queuePrefix: testQueuePrefix(label),
     jwtSecret: TEST_JWT_SECRET,
     logLevel: 'silent',
+    auditKey: TEST_AUDIT_KEY,
     ...overrides,
   });
   const app = await createApiApp(config, options.clock);

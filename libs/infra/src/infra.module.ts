@@ -37,6 +37,7 @@ import { DeliveryQueue, DELIVERIES_QUEUE, SWEEPS_QUEUE } from './alerts/delivery
 import { SweepService } from './alerts/sweep.service';
 import { DeliveryService } from './alerts/delivery.service';
 import { AuditService } from './audit/audit.service';
+import { AuditKeyRing } from './audit/audit-key';
 import {
   FileSelfEvaluationHandler,
   GetSelfEvaluationHandler,
@@ -201,7 +202,7 @@ export class InfraModule {
         },
         {
           provide: AuditService,
-          useFactory: (db: Database) => new AuditService(db),
+          useFactory: (db: Database) => new AuditService(db, AuditKeyRing.load(config)),
           inject: [Database],
         },
         {

@@ -1,6 +1,7 @@
 import { Scope } from '@bp/domain';
 import { Database } from '../database/sql';
-import { eventHash } from '../event-store/event-hash';
+import { AuditKeyRing } from './audit-key';
+import { ChainVerifier, VerifyResult } from './audit-verify';
 
 export interface AuditFilters {
   readonly targetId?: string;
@@ -77,7 +78,14 @@ function item(r: Row): AuditItem {
  * the cursor is opaque. Filters use the derived, indexed columns of the events table.
  */
 export class AuditService {
-  constructor(private readonly db: Database) {}
+  private readonly verifier: ChainVerifier;
+
+  constructor(
+    private readonly db: Database,
+    keys: AuditKeyRing,
+  ) {
+    this.verifier = new ChainVerifier(db, keys);
+  }
 
   async page(
     f: AuditFilters,
@@ -120,64 +128,10 @@ export class AuditService {
   }
 
   /**
-   * Recomputes the hash chain of one target's stream, or of every stream, and names each
-   * event whose content or link does not match what was stored.
+   * Verifies the audit chain of one target's stream, or of everything (see ChainVerifier); a
+   * whole verify that finds nothing wrong signs the heads it checked as the next anchor.
    */
-  async verify(targetId?: string): Promise<{
-    ok: boolean;
-    checked: number;
-    broken: { position: string; streamId: string; version: number; type: string; reason: string }[];
-  }> {
-    const broken: {
-      position: string;
-      streamId: string;
-      version: number;
-      type: string;
-      reason: string;
-    }[] = [];
-    let checked = 0;
-    let after: [string, number] = ['', 0];
-    let prev: { stream: string; hash: string | null } = { stream: '', hash: null };
-    for (;;) {
-      const { rows } = await this.db.query<Row>(
-        `SELECT global_position, stream_id, stream_version, type, schema_version, event_id, data, metadata, hash, prev_hash
-           FROM events WHERE ($1::text IS NULL OR stream_id = $1) AND (stream_id, stream_version) > ($2, $3)
-          ORDER BY stream_id, stream_version LIMIT 5000`,
-        [targetId ? `target-${targetId}` : null, after[0], after[1]],
-      );
-      for (const r of rows) {
-        const expectedPrev = r.stream_id === prev.stream ? prev.hash : null;
-        const reason = linkProblem(r, expectedPrev);
-        if (reason)
-          broken.push({
-            position: r.global_position,
-            streamId: r.stream_id,
-            version: r.stream_version,
-            type: r.type,
-            reason,
-          });
-        prev = { stream: r.stream_id, hash: r.hash };
-        checked++;
-      }
-      if (rows.length < 5000) break;
-      const last = rows[rows.length - 1];
-      after = [last.stream_id, last.stream_version];
-    }
-    return { ok: broken.length === 0, checked, broken };
+  verify(targetId?: string): Promise<VerifyResult> {
+    return this.verifier.verify(targetId);
   }
-}
-
-function linkProblem(r: Row, expectedPrev: string | null): string | null {
-  if (!r.hash) return '未存储哈希值';
-  if ((r.prev_hash ?? null) !== expectedPrev) return '哈希链断开：记录的前一哈希值与前一事件不符';
-  const content = {
-    streamId: r.stream_id,
-    version: r.stream_version,
-    id: r.event_id,
-    type: r.type,
-    schemaVersion: r.schema_version,
-    data: r.data,
-    metadata: r.metadata,
-  };
-  return eventHash(expectedPrev, content) === r.hash ? null : '内容被篡改：哈希值与存储的事件不符';
 }

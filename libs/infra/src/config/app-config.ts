@@ -1,3 +1,6 @@
+import { homedir } from 'os';
+import { join } from 'path';
+
 /** The service's configuration, from the environment (API.md "Processes and configuration"). */
 export interface AppConfig {
   readonly databaseUrl: string;
@@ -33,6 +36,14 @@ export interface AppConfig {
   readonly logFormat: 'json' | 'text';
   /** When set, GET /metrics wants it as a bearer token. */
   readonly metricsToken?: string;
+  /**
+   * The audit key ring that signs the chain's anchors (AUDIT_KEY: secrets, comma-separated, the
+   * last one signs); unset: read from `auditKeyFile`, which is generated at first start.
+   */
+  readonly auditKey?: string;
+  readonly auditKeyFile: string;
+  /** Hosts and CIDR ranges webhooks may reach although loopback or private (OUTBOUND_ALLOW). */
+  readonly outboundAllow: readonly string[];
 }
 
 export interface RedisNode {
@@ -67,6 +78,13 @@ export function loadConfig(
     earlySweepCron: env.SWEEP_EARLY_CRON ?? '0 8 * * *',
     checkpointSweepCron: env.SWEEP_CHECKPOINT_CRON ?? '0 7 1 1,4,7,11 *',
     metricsToken: env.METRICS_TOKEN || undefined,
+    auditKey: env.AUDIT_KEY || undefined,
+    auditKeyFile:
+      env.AUDIT_KEY_FILE || join(homedir(), '.config', 'budget-performance', 'audit-key'),
+    outboundAllow: (env.OUTBOUND_ALLOW ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
     logFormat: env.LOG_FORMAT === 'text' ? 'text' : 'json',
     ...overrides,
   };

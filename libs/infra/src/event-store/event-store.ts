@@ -1,6 +1,6 @@
 import { VersionConflict } from '@bp/domain';
 import { Database, Sql } from '../database/sql';
-import { chain, hashedContent } from './event-hash';
+import { chain, HASH_VERSION, hashedContent } from './event-hash';
 
 /** An event to append; `id` makes the append idempotent. */
 export interface NewEvent {
@@ -133,6 +133,7 @@ export class PostgresEventStore {
     if (events.length === 0) throw new Error('append needs at least one event');
     // one statement (bp_append): move or create the stream, chain and insert the events; the
     // canonical JSON each hash covers is made here, the database only links it to the last hash
+    // and (hash version 2) to the recorded time it sets
     const doc = events.map((e, k) => {
       const schemaVersion = e.schemaVersion ?? 1;
       const version = expectedVersion + k + 1;
@@ -212,10 +213,21 @@ export class PostgresEventStore {
       });
     }
     const prev = await this.lastHashes(sql, old);
+    // hash version 2 covers recorded_at: take the database's time, to the millisecond, as bp_append does
+    const { rows: clock } = await sql.query<{ now: Date }>(
+      `SELECT date_trunc('milliseconds', now()) AS now`,
+    );
+    const recordedAt = clock[0].now;
     const links = new Map(
       live.map((b) => [
         b.streamId,
-        chain(b.streamId, b.expectedVersion + 1, prev.get(b.streamId) ?? null, b.events),
+        chain(
+          b.streamId,
+          b.expectedVersion + 1,
+          prev.get(b.streamId) ?? null,
+          b.events,
+          recordedAt,
+        ),
       ]),
     );
     const rows = live.flatMap((b) =>
@@ -245,11 +257,11 @@ export class PostgresEventStore {
       };
     });
     const { rows: written } = await sql.query<{ max: string }>(
-      `WITH w AS (INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, hash, prev_hash)
-         SELECT (e->>'i')::uuid, e->>'s', (e->>'v')::int, e->>'t', (e->>'n')::int2, e->'d', $2::jsonb->((e->>'m')::int), e->>'h', e->>'p'
+      `WITH w AS (INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, hash, prev_hash, recorded_at, hash_version)
+         SELECT (e->>'i')::uuid, e->>'s', (e->>'v')::int, e->>'t', (e->>'n')::int2, e->'d', $2::jsonb->((e->>'m')::int), e->>'h', e->>'p', $3::timestamptz, ${HASH_VERSION}
            FROM jsonb_array_elements($1::jsonb) AS e RETURNING global_position)
        SELECT max(global_position)::text AS max FROM w`,
-      [JSON.stringify(doc), JSON.stringify([...metas.keys()])],
+      [JSON.stringify(doc), JSON.stringify([...metas.keys()]), recordedAt],
     );
     return BigInt(written[0].max ?? 0);
   }

@@ -10,6 +10,7 @@ import { AppendFunction1764230000008 } from './1764230000008-append-function';
 import { Users1764230000009 } from './1764230000009-users';
 import { SweepRuns1764230000010 } from './1764230000010-sweep-runs';
 import { ImportId1764230000011 } from './1764230000011-import-id';
+import { AuditChain1764230000015 } from './1764230000015-audit-chain';
 
 /** Every migration, in order. Listed, not globbed, so the same list works from ts and js. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Users1764230000009,
   SweepRuns1764230000010,
   ImportId1764230000011,
+  AuditChain1764230000015,
 ];
