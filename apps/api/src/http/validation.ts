@@ -64,7 +64,11 @@ function reasonZh(key: string, message: string): string {
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const reasons = Object.entries(e.constraints ?? {}).map(([k, m]) => reasonZh(k, m));
+    // an absent required field fails every constraint it has; say the one thing that matters
+    const reasons =
+      e.constraints && e.value === undefined && !e.constraints.whitelistValidation
+        ? ['必须填写']
+        : Object.entries(e.constraints ?? {}).map(([k, m]) => reasonZh(k, m));
     const own = reasons.length > 0 ? [{ field, reasons }] : [];
     return [...own, ...flatten(e.children ?? [], field)];
   });
