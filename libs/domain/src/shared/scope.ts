@@ -1,4 +1,6 @@
 import { Role } from './decider';
+import { Forbidden } from './errors';
+import { roleNameZh } from './names.zh';
 
 /** The verified caller, as the token says. */
 export interface Principal {
@@ -42,4 +44,38 @@ export function inScope(scope: Scope, unitCode: string): boolean {
 /** The first of `preferred` roles the caller holds: the role it acts in. */
 export function actingRole(p: Principal, preferred: readonly Role[]): Role | null {
   return preferred.find((r) => p.roles.includes(r)) ?? null;
+}
+
+/**
+ * Where a caller acting in `role` may write: that role's own reach, never the union of the
+ * scopes of all its roles (a preparer who is also an auditor reads everything but writes only
+ * for its unit). Auditors write nothing; a role the caller does not hold reaches nothing.
+ */
+export function writeScopeOf(p: Principal, role: Role): Scope {
+  const none: Scope = { all: false, departments: [], units: [] };
+  if (!p.roles.includes(role)) return none;
+  if (role === 'admin' || role === 'finance_reviewer') return { ...none, all: true };
+  if (role === 'department_reviewer')
+    return p.department ? { ...none, departments: [p.department] } : none;
+  if (role === 'preparer' || role === 'unit_head')
+    return p.unit ? { ...none, units: [p.unit] } : none;
+  return none;
+}
+
+/** May the caller, acting in `role`, write on a record of `unitCode`? */
+export function mayWrite(p: Principal, role: Role, unitCode: string): boolean {
+  return inScope(writeScopeOf(p, role), unitCode);
+}
+
+/**
+ * Refuses a write outside the acting role's reach: a 403 (the caller may read the record, or
+ * the command would have stopped at a 404 before).
+ */
+export function assertMayWrite(p: Principal, role: Role, unitCode: string): void {
+  if (mayWrite(p, role, unitCode)) return;
+  throw new Forbidden(
+    'UNIT_OUT_OF_SCOPE',
+    `以${roleNameZh(role)}身份不能对单位 ${unitCode} 的数据执行此操作`,
+    { unitCode, role },
+  );
 }

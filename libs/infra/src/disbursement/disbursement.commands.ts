@@ -92,7 +92,10 @@ export class RecordDisbursementHandler implements ICommandHandler<RecordDisburse
     body,
     idempotencyKey,
   }: RecordDisbursementCommand): Promise<Answer<DisbursementAnswer>> {
-    const metadata = this.targets.metadata(caller, unitRole(caller));
+    const role = unitRole(caller);
+    // scope before the idempotency store: a replayed key must not answer for another unit
+    await this.targets.assertWritable(targetId, caller, role);
+    const metadata = this.targets.metadata(caller, role);
     const disbursementId = randomUUID();
     const r = await this.idempotency.once<DisbursementAnswer>(
       targetId,
@@ -157,7 +160,9 @@ export class ReverseDisbursementHandler implements ICommandHandler<ReverseDisbur
   ) {}
 
   async execute(c: ReverseDisbursementCommand): Promise<Answer<ReversalAnswer>> {
-    const metadata = this.targets.metadata(c.caller, unitRole(c.caller));
+    const role = unitRole(c.caller);
+    await this.targets.assertWritable(c.targetId, c.caller, role);
+    const metadata = this.targets.metadata(c.caller, role);
     const reversalId = randomUUID();
     const data = {
       targetId: c.targetId,

@@ -40,7 +40,11 @@ export class Idempotency {
     } catch (e) {
       // a retry racing the first request loses in one of several ways (the key's primary key, a
       // version conflict, the voucher now taken): if the first one has committed, answer it
-      const raced = await this.find<T>(targetId, key, hash).catch(() => null);
+      // (a winner with another body is the 422 of a reused key, not the loser's own error)
+      const raced = await this.find<T>(targetId, key, hash).catch((f: unknown) => {
+        if (f instanceof Refused) throw f;
+        return null;
+      });
       if (raced) return { ...raced, replayed: true };
       throw e;
     }

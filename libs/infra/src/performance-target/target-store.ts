@@ -3,6 +3,7 @@ import {
   CommandMetadata,
   DomainError,
   fold,
+  assertMayWrite,
   inScope,
   NotFound,
   Principal,
@@ -116,6 +117,18 @@ export class TargetStore {
     return { state, position: events[events.length - 1].position };
   }
 
+  /**
+   * The scope checks of a write, alone: for what answers before the command runs (an
+   * idempotent replay), so a stored answer never reaches a caller who may not write there.
+   */
+  async assertWritable(id: string, caller: Caller, role: Role): Promise<void> {
+    const { state } = this.cache.get(id) ?? (await this.read(targetStreamId(id)));
+    if (state.status === 'none' || !inScope(caller.scope, state.unitCode)) {
+      throw new NotFound('TARGET_NOT_FOUND', `绩效目标 ${id} 不存在`, { targetId: id });
+    }
+    assertMayWrite(caller.principal, role, state.unitCode);
+  }
+
   metadata(caller: Caller, role: Role): CommandMetadata {
     const p = caller.principal;
     return {
@@ -186,7 +199,11 @@ export class TargetStore {
         },
       );
     }
-    const events = targetDecider.decide(build(state), state);
+    const command = build(state);
+    // every write on a target is checked against the acting role's own unit or department
+    if (state.status !== 'none')
+      assertMayWrite(caller.principal, command.metadata.actor.role, state.unitCode);
+    const events = targetDecider.decide(command, state);
     if (events.length === 0) return { state, position: lastPosition };
     const next = events.reduce(targetDecider.evolve, state);
     const stored = events.map((e) => ({ id: randomUUID(), ...e }));

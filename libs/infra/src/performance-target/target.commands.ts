@@ -4,7 +4,7 @@ import {
   ContentChanges,
   CreateTarget,
   Forbidden,
-  inScope,
+  assertMayWrite,
   reviewSubjectOf,
   ReviewGrade,
   Role,
@@ -80,13 +80,7 @@ export class CreateTargetHandler implements ICommandHandler<CreateTargetCommand>
 
   async execute({ caller, input }: CreateTargetCommand): Promise<TargetCommandResult> {
     const role = unitRole(caller);
-    if (role !== 'admin' && !inScope(caller.scope, input.unitCode)) {
-      throw new Forbidden(
-        'UNIT_OUT_OF_SCOPE',
-        `只能为本单位（${caller.principal.unit ?? '无'}）创建绩效目标，不能为单位 ${input.unitCode} 创建`,
-        { unitCode: input.unitCode },
-      );
-    }
+    assertMayWrite(caller.principal, role, input.unitCode);
     const id = targetId(input.fiscalYear, input.unitCode, input.projectCode);
     const metadata = this.targets.metadata(caller, role);
     return result(
