@@ -4,7 +4,12 @@ import { targetDecider } from '../performance-target/performance-target.decide';
 import { TargetEvent } from '../performance-target/performance-target.events';
 import { targetProblems } from '../performance-target/performance-target.state';
 import { initialUnitState, evolveUnit, decideUnit } from '../unit/unit';
-import { decideDepartmentGoals, decideTableImport } from './import.decide';
+import {
+  decideDepartmentGoals,
+  decideTableImport,
+  decideUnitsOfImport,
+  ignoredUnitRenames,
+} from './import.decide';
 import { parseTargetDocument } from './target-document.parse';
 
 const admin: Actor = { id: 'admin1', name: '管理员', role: 'admin' };
@@ -119,5 +124,24 @@ describe('units and department goals of an import', () => {
     const [recorded] = decideDepartmentGoals(doc.departmentGoals!, '314', 2022, null, meta);
     expect(recorded.data.areas).toHaveLength(6);
     expect(decideDepartmentGoals(doc.departmentGoals!, '314', 2022, recorded, meta)).toEqual([]);
+  });
+
+  it('a unit’s import records neither the department goals nor a new name of a known unit', () => {
+    const unitMeta: CommandMetadata = {
+      ...meta,
+      actor: { id: 'p1', name: '填报人', role: 'preparer', unit: '314001' },
+    };
+    expect(decideDepartmentGoals(doc.departmentGoals!, '314', 2022, null, unitMeta)).toEqual([]);
+    const known = new Map(
+      [...new Set(doc.tables.map((t) => t.unitCode))].map((code) => [
+        code,
+        { ...initialUnitState(), code, name: '旧名称', departmentCode: '314' },
+      ]),
+    );
+    const units = decideUnitsOfImport(doc, known, unitMeta);
+    expect([...units.values()].flat()).toEqual([]);
+    expect(ignoredUnitRenames(doc, known, unitMeta).map((r) => r.name)).toContain('旧名称');
+    expect(ignoredUnitRenames(doc, known, meta)).toEqual([]);
+    expect([...decideUnitsOfImport(doc, known, meta).values()].flat().length).toBeGreaterThan(0);
   });
 });

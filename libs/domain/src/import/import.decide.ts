@@ -85,7 +85,33 @@ export function decideTableImport(
   };
 }
 
-/** Units seen in the document, each recorded once (new or renamed). */
+/**
+ * Part 1's goals and the names of units speak for the whole department: only an admin's import
+ * records them. A unit's import (preparer, unit head) leaves them as they are and says so;
+ * department reviewers do not import at all.
+ */
+export function recordsDepartmentData(metadata: CommandMetadata): boolean {
+  return metadata.actor.role === 'admin';
+}
+
+/** The recorded units whose name the document would change but the importer may not. */
+export function ignoredUnitRenames(
+  doc: ParsedDocument,
+  units: ReadonlyMap<string, UnitState>,
+  metadata: CommandMetadata,
+): { code: string; name: string; documentName: string }[] {
+  if (recordsDepartmentData(metadata)) return [];
+  const seen = new Map(doc.tables.map((t) => [t.unitCode, t.content.unitName]));
+  return [...seen]
+    .map(([code, documentName]) => ({ code, documentName, state: units.get(code) }))
+    .filter(({ state, documentName }) => state?.code && state.name !== documentName)
+    .map(({ code, documentName, state }) => ({ code, name: state?.name ?? '', documentName }));
+}
+
+/**
+ * Units seen in the document, each recorded once (new or renamed). A unit's own import records
+ * a unit not yet known (its own, the only one it may import for) but never renames one.
+ */
 export function decideUnitsOfImport(
   doc: ParsedDocument,
   units: ReadonlyMap<string, UnitState>,
@@ -95,6 +121,10 @@ export function decideUnitsOfImport(
   for (const t of doc.tables) {
     if (out.has(t.unitCode)) continue;
     const state = units.get(t.unitCode) as UnitState;
+    if (state.code && !recordsDepartmentData(metadata)) {
+      out.set(t.unitCode, []);
+      continue;
+    }
     out.set(
       t.unitCode,
       decideUnit(
@@ -127,6 +157,7 @@ export function decideDepartmentGoals(
   recorded: DepartmentGoalsRecorded | null,
   metadata: CommandMetadata,
 ): DepartmentGoalsRecorded[] {
+  if (!recordsDepartmentData(metadata)) return [];
   const data = { departmentCode, fiscalYear, overall: goals.overall, areas: goals.areas };
   if (recorded && sameJson(recorded.data, data)) return [];
   return [

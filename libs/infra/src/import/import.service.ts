@@ -13,8 +13,10 @@ import {
   Forbidden,
   formatYuan,
   importTotals,
+  ignoredUnitRenames,
   initialUnitState,
-  inScope,
+  mayWrite,
+  recordsDepartmentData,
   InvalidInput,
   ParsedDocument,
   parseTargetDocument,
@@ -62,7 +64,7 @@ export interface ImportReport {
   readonly departmentGoals: {
     departmentCode: string;
     areas: number;
-    outcome: 'recorded' | 'unchanged';
+    outcome: 'recorded' | 'unchanged' | 'ignored';
   } | null;
   readonly problems: readonly string[];
   /** Warnings about the whole document (a heading or codes of another year), shown before committing. */
@@ -79,7 +81,11 @@ interface Plan {
     departmentCode: string;
     areas: number;
     events: DepartmentGoalsRecorded[];
+    /** Not the importer's to record (a unit's import): left as they were. */
+    ignored: boolean;
   } | null;
+  /** Notes on what the importer may not change (department goals, unit names). */
+  readonly notes: string[];
   readonly streams: Map<string, RecordedEvent[]>;
 }
 
@@ -125,7 +131,7 @@ export class ImportService {
     const role = actingRole(caller.principal, ['admin', 'preparer', 'unit_head']);
     if (!role)
       throw new Forbidden('ROLE_FORBIDDEN', 'only an admin, preparer or unit head may import');
-    const outside = doc.tables.find((t) => role !== 'admin' && !inScope(caller.scope, t.unitCode));
+    const outside = doc.tables.find((t) => !mayWrite(caller.principal, role, t.unitCode));
     if (outside) {
       throw new Forbidden(
         'UNIT_OUT_OF_SCOPE',
@@ -195,9 +201,14 @@ export class ImportService {
         departmentCode: department,
         areas: doc.departmentGoals.areas.length,
         events,
+        ignored: !recordsDepartmentData(metadata),
       };
     }
-    return { tables, units, goals, streams };
+    const notes = ignoredNotes(
+      goals?.ignored ?? false,
+      ignoredUnitRenames(doc, unitStates, metadata),
+    );
+    return { tables, units, goals, notes, streams };
   }
 
   /** Writes every stream's new events, the target list and the units in one transaction. */
@@ -244,6 +255,22 @@ async function upsertUnits(sql: Sql, units: Map<string, UnitEvent[]>): Promise<v
   }
 }
 
+/** What a unit's import leaves alone, in words for the importer. */
+function ignoredNotes(
+  goals: boolean,
+  renames: { code: string; name: string; documentName: string }[],
+): string[] {
+  const notes = goals
+    ? ['部门整体绩效目标只在系统管理员导入时记录，本次导入未记录文件中的部门整体绩效目标']
+    : [];
+  for (const r of renames) {
+    notes.push(
+      `单位名称只在系统管理员导入时更改：单位 ${r.code} 仍名为“${r.name}”，文件中的“${r.documentName}”未记录`,
+    );
+  }
+  return notes;
+}
+
 function report(doc: ParsedDocument, input: ImportInput, plan: Plan): ImportReport {
   const count = (o: string) => plan.tables.filter((t) => t.outcome === o).length;
   const totals = importTotals(doc.tables);
@@ -275,9 +302,13 @@ function report(doc: ParsedDocument, input: ImportInput, plan: Plan): ImportRepo
     departmentGoals: plan.goals && {
       departmentCode: plan.goals.departmentCode,
       areas: plan.goals.areas,
-      outcome: plan.goals.events.length > 0 ? 'recorded' : 'unchanged',
+      outcome: plan.goals.ignored
+        ? 'ignored'
+        : plan.goals.events.length > 0
+          ? 'recorded'
+          : 'unchanged',
     },
     problems: doc.problems,
-    warnings: documentYearWarnings(doc, input.fiscalYear),
+    warnings: [...documentYearWarnings(doc, input.fiscalYear), ...plan.notes],
   };
 }
