@@ -8,6 +8,7 @@ import { requestId } from './http/request-id';
 import { serveConsole } from './http/static-console';
 import { DOCUMENT_MIMES, IMPORT_LIMIT_BYTES } from './imports/import-body';
 import { refusePrototypeKeys, validationPipe } from './http/validation';
+import { refuseBadText } from './http/text-guard';
 
 /** Builds the API application (not yet listening): used by main.ts and by the e2e tests. */
 export async function createApiApp(
@@ -30,6 +31,7 @@ export async function createApiApp(
     limit: IMPORT_LIMIT_BYTES,
   });
   app.use(bodyErrors);
+  app.use(refuseBadText);
   serveConsole(app);
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ErrorFilter());

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Forbidden } from '@bp/domain';
+import { Forbidden, NotFound } from '@bp/domain';
 import {
   AUDIT_EXPORT_COLUMNS,
   auditExportRow,
@@ -84,14 +84,17 @@ function filtersFor(caller: Caller, q: AuditQueryDto): AuditFilters {
   const wide = p.roles.includes('auditor') || p.roles.includes('admin');
   if (!wide && !(p.roles.includes('unit_head') && p.unit))
     throw new Forbidden('ROLE_FORBIDDEN', '审计记录仅供审计人员、系统管理员和单位负责人查看');
+  // a unit head asking for another unit gets a 404, not their own unit's trail under its name
+  if (!wide && q.unit !== undefined && q.unit !== p.unit)
+    throw new NotFound('UNIT_NOT_FOUND', `单位 ${q.unit} 不存在`, { unit: q.unit });
   const unit = wide ? q.unit : p.unit;
   return {
     targetId: q.targetId,
     unit,
     actor: q.actor,
     type: q.type,
-    from: parseAsOf(q.from),
-    to: parseAsOf(q.to),
+    from: parseAsOf(q.from, 'from'),
+    to: parseAsOf(q.to, 'to'),
   };
 }
 

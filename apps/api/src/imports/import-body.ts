@@ -1,5 +1,6 @@
 import { convertToDocx, ConversionFailed, docxItems, findSoffice } from '@bp/infra';
 import { DocumentItem, InvalidInput, UnsupportedDocument } from '@bp/domain';
+import { cleanItems, hasBadText } from '../http/text-guard';
 
 export const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 export const DOC_MIME = 'application/msword';
@@ -72,11 +73,12 @@ export async function readDocument(
 ): Promise<string | DocumentItem[]> {
   if (!data || data.length === 0) throw new InvalidInput('EMPTY_DOCUMENT', '文件是空的', 'file');
   const legacy = legacyKind(data, mediaType);
-  if (legacy) return converted(data, legacy);
+  if (legacy) return cleanItems(await converted(data, legacy));
   if (data.subarray(0, 4).equals(ZIP_MAGIC) || mediaType?.startsWith(DOCX_MIME))
-    return docxItems(data);
+    return cleanItems(await docxItems(data));
+  let text: string;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(data);
   } catch {
     throw new InvalidInput(
       'NOT_A_TEXT_DOCUMENT',
@@ -84,4 +86,12 @@ export async function readDocument(
       'file',
     );
   }
+  // a NUL is no text (a UTF-16 file without its mark reads so) and PostgreSQL cannot store it
+  if (hasBadText(text))
+    throw new InvalidInput(
+      'NOT_A_TEXT_DOCUMENT',
+      '该文件含有空字符（\\u0000），不是 UTF-8 文本；请另存为 UTF-8 文本或 .docx 文档',
+      'file',
+    );
+  return text;
 }

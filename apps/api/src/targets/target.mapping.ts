@@ -1,4 +1,11 @@
-import { ContentChanges, InvalidInput, parseYuan, PlanCells, TargetContent } from '@bp/domain';
+import {
+  ContentChanges,
+  InvalidInput,
+  isBusinessDate,
+  parseYuan,
+  PlanCells,
+  TargetContent,
+} from '@bp/domain';
 import { BudgetDto, PlanDto, TargetContentDto } from './target.dto';
 
 const budgetOf = (b: BudgetDto) => ({
@@ -43,20 +50,23 @@ export function changesOf(dto: Partial<TargetContentDto>): ContentChanges {
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** `asOf`: a date means the end of that day in Asia/Shanghai; a date-time must carry its zone. */
-export function parseAsOf(text: string | undefined): Date | undefined {
+/**
+ * `asOf` (and the audit's `from` / `to`): a date means the end of that day in Asia/Shanghai; a
+ * date-time must carry its zone. The date must exist: JavaScript would read 2022-02-30 as 2 March.
+ */
+export function parseAsOf(text: string | undefined, field = 'asOf'): Date | undefined {
   if (text === undefined) return undefined;
   const iso = DATE_ONLY.test(text)
     ? `${text}T23:59:59.999+08:00`
     : DATE_TIME.test(text)
       ? text
       : null;
-  const at = iso ? new Date(iso) : null;
+  const at = iso && isBusinessDate(iso.slice(0, 10)) ? new Date(iso) : null;
   if (!at || Number.isNaN(at.getTime())) {
     throw new InvalidInput(
       'INVALID_AS_OF',
-      '截至日期应为 ISO 日期（2022-06-30）或带时区的日期时间',
-      'asOf',
+      '日期应为有效的 ISO 日期（2022-06-30）或带时区的日期时间',
+      field,
     );
   }
   return at;

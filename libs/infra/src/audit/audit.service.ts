@@ -1,4 +1,4 @@
-import { Scope } from '@bp/domain';
+import { InvalidInput, Scope } from '@bp/domain';
 import { Database } from '../database/sql';
 import { AuditKeyRing } from './audit-key';
 import { ChainVerifier, VerifyResult } from './audit-verify';
@@ -44,11 +44,17 @@ interface Row {
 }
 
 const encode = (tx: string, pos: string) => Buffer.from(`${tx}:${pos}`).toString('base64url');
+const MAX_XID8 = 2n ** 64n - 1n;
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+/** The cursor of a page: one this service made, or a 400 (never a number PostgreSQL refuses). */
 function decode(cursor: string | undefined): [string, string] {
-  const m = cursor
-    ? /^(\d{1,20}):(\d{1,20})$/.exec(Buffer.from(cursor, 'base64url').toString())
-    : null;
-  return m ? [m[1], m[2]] : ['0', '0'];
+  if (cursor === undefined || cursor === '') return ['0', '0'];
+  const m = /^(\d{1,20}):(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m || BigInt(m[1]) > MAX_XID8 || BigInt(m[2]) > MAX_BIGINT) {
+    throw new InvalidInput('INVALID_CURSOR', '翻页游标无效，请从第一页重新查询', 'cursor');
+  }
+  return [m[1], m[2]];
 }
 
 function item(r: Row): AuditItem {

@@ -1,5 +1,5 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { formatYuan, TargetStatus, TargetView, targetView } from '@bp/domain';
+import { formatYuan, InvalidInput, TargetStatus, TargetView, targetView } from '@bp/domain';
 import { Database } from '../database/sql';
 import { Caller, TargetStore } from './target-store';
 
@@ -75,7 +75,13 @@ interface ListRow {
 
 /** Keyset pagination by id: stable while targets are added. The cursor is opaque to clients. */
 export const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
-export const decodeCursor = (c: string) => Buffer.from(c, 'base64url').toString('utf8');
+/** A cursor decodes to a target id; a NUL or broken UTF-8 in it would be PostgreSQL's 500, so a 400. */
+export function decodeCursor(c: string): string {
+  const id = Buffer.from(c, 'base64url').toString('utf8');
+  if (id.includes('\u0000') || id.includes('\uFFFD'))
+    throw new InvalidInput('INVALID_CURSOR', '翻页游标无效，请从第一页重新查询', 'cursor');
+  return id;
+}
 
 /** Withdrawn targets (作废) leave the list unless asked for with `status=withdrawn`. */
 @QueryHandler(ListTargetsQuery)
