@@ -1,5 +1,6 @@
 import { Actor, Command, DomainEvent, eventMetadata } from '../shared/decider';
-import { IllegalState, InvalidInput, Refused } from '../shared/errors';
+import { IllegalState, InvalidInput, NotFound, Refused } from '../shared/errors';
+import { departmentOf } from '../shared/scope';
 import { parseIndicatorTarget } from '../performance-target/indicator-target.parse';
 import { TargetState } from '../performance-target/performance-target.state';
 import { isBusinessDate } from '../monitoring/execution';
@@ -13,6 +14,13 @@ export interface MonitoringRound {
   readonly name: string;
   readonly asOf: string;
   readonly deadline: string;
+  /** The department the round covers: its opener's for a department reviewer; absent or null is all. */
+  readonly departmentCode?: string | null;
+}
+
+/** Does the round cover the unit's targets? A department's round covers its own units only. */
+export function roundCovers(round: MonitoringRound, unitCode: string): boolean {
+  return !round.departmentCode || departmentOf(unitCode) === round.departmentCode;
 }
 
 export type MonitoringRoundOpened = DomainEvent<'MonitoringRoundOpened', MonitoringRound>;
@@ -126,6 +134,10 @@ export function fileReport(
   current: ReportState | undefined,
 ): MonitoringReportFiled[] {
   const { round, today, lines } = cmd.data;
+  if (!roundCovers(round, s.unitCode))
+    throw new NotFound('ROUND_NOT_FOUND', `监控轮次 ${round.roundId} 不存在`, {
+      roundId: round.roundId,
+    });
   if (s.status !== 'approved' || !s.approved)
     throw new IllegalState(
       'TARGET_NOT_APPROVED',

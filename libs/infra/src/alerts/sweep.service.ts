@@ -144,6 +144,7 @@ export class SweepService {
       `SELECT t.target_id, t.unit_code, t.department_code, t.project_name, r.round_id::text AS round_id
          FROM monitoring_rounds r JOIN exec_targets t ON t.fiscal_year = r.fiscal_year AND t.budget IS NOT NULL
         WHERE r.deadline BETWEEN $1::date AND $1::date + 2
+          AND (r.department_code IS NULL OR t.department_code = r.department_code)
           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.target_id = t.target_id AND e.type = 'MonitoringReportFiled'
                             AND e.data->>'roundId' = r.round_id::text)`,
       [asOf],

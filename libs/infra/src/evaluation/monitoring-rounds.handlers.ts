@@ -15,6 +15,7 @@ import {
   NotFound,
   openRound,
   PERIOD_CHECKPOINT,
+  roundCovers,
   periodOf,
   ReportLine,
   roundPct,
@@ -55,7 +56,11 @@ export class OpenRoundHandler implements ICommandHandler<OpenRoundCommand> {
   async execute({ caller, input }: OpenRoundCommand) {
     const role = actingRole(caller.principal, ['department_reviewer', 'finance_reviewer', 'admin']);
     if (!role) throw new Forbidden('ROLE_FORBIDDEN', '运行监控轮次由部门审核人或财政审核人发起');
-    const round = { ...input, roundId: randomUUID() };
+    // a department's round covers its own units; finance's and an admin's cover all
+    const departmentCode = role === 'department_reviewer' ? caller.principal.department : null;
+    if (departmentCode === undefined)
+      throw new Forbidden('ROLE_FORBIDDEN', '部门审核人须属于某个部门才能发起运行监控轮次');
+    const round = { ...input, roundId: randomUUID(), departmentCode };
     const metadata = this.targets.metadata(caller, role);
     const r = await runStreamCommand(this.db, this.store, {
       streamId: roundStreamId(round.roundId),
@@ -64,7 +69,7 @@ export class OpenRoundHandler implements ICommandHandler<OpenRoundCommand> {
       project: async (sql, events) => {
         for (const e of events) {
           await sql.query(
-            `INSERT INTO monitoring_rounds (round_id, fiscal_year, name, as_of, deadline, opened_by, opened_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+            `INSERT INTO monitoring_rounds (round_id, fiscal_year, name, as_of, deadline, opened_by, opened_at, department_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
             [
               e.data.roundId,
               e.data.fiscalYear,
@@ -73,6 +78,7 @@ export class OpenRoundHandler implements ICommandHandler<OpenRoundCommand> {
               e.data.deadline,
               JSON.stringify({ id: metadata.actor.id, name: metadata.actor.name }),
               e.metadata.at,
+              e.data.departmentCode ?? null,
             ],
           );
         }
@@ -89,8 +95,9 @@ export async function loadRound(db: Database, roundId: string): Promise<Monitori
     name: string;
     as_of: string;
     deadline: string;
+    department_code: string | null;
   }>(
-    `SELECT round_id, fiscal_year, name, to_char(as_of, 'YYYY-MM-DD') AS as_of, to_char(deadline, 'YYYY-MM-DD') AS deadline FROM monitoring_rounds WHERE round_id = $1`,
+    `SELECT round_id, fiscal_year, name, to_char(as_of, 'YYYY-MM-DD') AS as_of, to_char(deadline, 'YYYY-MM-DD') AS deadline, department_code FROM monitoring_rounds WHERE round_id = $1`,
     [roundId],
   );
   const r = rows[0];
@@ -101,6 +108,7 @@ export async function loadRound(db: Database, roundId: string): Promise<Monitori
     name: r.name,
     asOf: r.as_of,
     deadline: r.deadline,
+    departmentCode: r.department_code,
   };
 }
 
@@ -273,7 +281,10 @@ export class MonitoringTableHandler implements IQueryHandler<MonitoringTableQuer
 
   async execute({ caller, targetId, roundId }: MonitoringTableQuery) {
     const round = await loadRound(this.db, roundId);
-    return monitoringTableView((await this.targets.load(targetId, caller.scope)).state, round);
+    const { state } = await this.targets.load(targetId, caller.scope);
+    if (!roundCovers(round, state.unitCode))
+      throw new NotFound('ROUND_NOT_FOUND', `监控轮次 ${roundId} 不存在`, { roundId });
+    return monitoringTableView(state, round);
   }
 }
 
@@ -303,8 +314,9 @@ export class RoundStatusHandler implements IQueryHandler<RoundStatusQuery> {
             ORDER BY e.global_position DESC LIMIT 1) r ON true
         WHERE t.fiscal_year = $1 AND t.status = 'approved'
           AND ($3::boolean OR t.unit_code = ANY($4::text[]) OR t.department_code = ANY($5::text[]))
+          AND ($6::text IS NULL OR t.department_code = $6)
         GROUP BY r.status`,
-      [round.fiscalYear, roundId, s.all, s.units, s.departments],
+      [round.fiscalYear, roundId, s.all, s.units, s.departments, round.departmentCode ?? null],
     );
     const count = (k: string | null) => Number(rows.find((r) => r.status === k)?.n ?? 0);
     const targets = rows.reduce((sum, r) => sum + Number(r.n), 0);

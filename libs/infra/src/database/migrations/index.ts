@@ -11,6 +11,7 @@ import { Users1764230000009 } from './1764230000009-users';
 import { SweepRuns1764230000010 } from './1764230000010-sweep-runs';
 import { ImportId1764230000011 } from './1764230000011-import-id';
 import { AuditChain1764230000015 } from './1764230000015-audit-chain';
+import { RoundDepartment1764230000023 } from './1764230000023-round-department';
 
 /** Every migration, in order. Listed, not globbed, so the same list works from ts and js. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   SweepRuns1764230000010,
   ImportId1764230000011,
   AuditChain1764230000015,
+  RoundDepartment1764230000023,
 ];
