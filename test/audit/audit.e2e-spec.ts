@@ -332,7 +332,7 @@ describe("the audit trail of a target's whole life", () => {
       expect(made.map((r) => r['操作人'])).toEqual(names.map((n) => `'${n}`));
       expect(rows.every((r) => Object.values(r).every((v) => !/^[=+\-@]/.test(v)))).toBe(true);
     }
-  });
+  }, 30000); // four commands and four exports: more than jest's 5 s on a loaded machine
 
   it('shows the target as it was before approval, after approval and after the first disbursement', async () => {
     const at = async (when: Date) =>
