@@ -93,6 +93,9 @@ function codesInSources(): Set<string> {
   return codes;
 }
 
+// each case below is a few dozen requests in a row: more than jest's 5 s on a loaded machine
+jest.setTimeout(60000);
+
 describe('Chinese for every text a person reads', () => {
   let t: TestApp;
   let hooks: WebhookReceiver;
@@ -285,6 +288,9 @@ describe('Chinese for every text a person reads', () => {
         .set('Content-Type', 'image/png')
         .send(Buffer.from([1, 2, 3])),
     );
+    const says = (label: string) => met.find((m) => m.label === label)?.body.error?.message;
+    expect(says('an empty target')).toBe('预算年度必须填写');
+    expect(says('an amount as a number')).toMatch(/^预算数的总额应为以元为单位的金额文本/);
     await hit('an unknown route', 'NOT_FOUND', http().get('/no-such-route').set(as('prep')));
   });
 
