@@ -98,7 +98,13 @@ describe('alerts to unit heads when spending falls behind', () => {
     [hooks, smtp] = await Promise.all([startWebhookReceiver(), startSmtpServer()]);
     t = await createTestApp(
       'alerts',
-      { smtpUrl: smtp.url, deliveryBackoffMs: 100, webhookTimeoutMs: 500, catchUpIntervalMs: 500 },
+      {
+        smtpUrl: smtp.url,
+        deliveryBackoffMs: 100,
+        webhookTimeoutMs: 500,
+        catchUpIntervalMs: 500,
+        outboundAllow: ['127.0.0.1'], // the local robot
+      },
       { withWorker: true },
     );
     admin = t.token({ sub: 'admin1', roles: ['admin'] });
@@ -342,7 +348,7 @@ describe('two workers sweeping at once', () => {
     hooks = await startWebhookReceiver();
     t = await createTestApp(
       'alerts_race',
-      { catchUpIntervalMs: 500, deliveryBackoffMs: 100 },
+      { catchUpIntervalMs: 500, deliveryBackoffMs: 100, outboundAllow: ['127.0.0.1'] },
       { withWorker: true },
     );
     second = await createWorker(t.config);

@@ -78,6 +78,7 @@ describe('API and worker on a three-node Redis Cluster', () => {
       CATCH_UP_INTERVAL_MS: '500',
       DELIVERY_BACKOFF_MS: '100',
       PORT: String(port),
+      OUTBOUND_ALLOW: '127.0.0.1', // the local robot
     };
     api = runNode('dist/apps/api/src/main.js', [], env);
     worker = runNode('dist/apps/worker/src/main.js', [], env);

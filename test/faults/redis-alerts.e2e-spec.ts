@@ -72,7 +72,10 @@ describe('Redis restarted and flushed during alert load', () => {
 
   beforeAll(async () => {
     [redis, hooks] = await Promise.all([startRedis(), startWebhookReceiver()]);
-    t = await createTestApp('redis-alerts', { redisUrl: redis.url });
+    t = await createTestApp('redis-alerts', {
+      redisUrl: redis.url,
+      outboundAllow: ['127.0.0.1'], // the local robot
+    });
     admin = t.token({ sub: 'admin1', roles: ['admin'] });
     await generateApprovedTargets(t.config.databaseUrl, TARGETS, 0, 'R');
     await payByClass(t);

@@ -129,7 +129,12 @@ describe('Chinese for every text a person reads', () => {
     hooks = await startWebhookReceiver();
     t = await createTestApp(
       'i18n',
-      { deliveryBackoffMs: 100, webhookTimeoutMs: 1000, catchUpIntervalMs: 300 },
+      {
+        deliveryBackoffMs: 100,
+        webhookTimeoutMs: 1000,
+        catchUpIntervalMs: 300,
+        outboundAllow: ['127.0.0.1'], // the local robot
+      },
       { withWorker: true },
     );
     tok.admin = t.token({ sub: 'admin1', name: '管理员', roles: ['admin'] });
@@ -612,6 +617,11 @@ describe('Chinese for every text a person reads', () => {
         { userId: 'h1', name: '王' },
         { userId: 'h1', name: '李' },
       ]),
+    );
+    await hit(
+      'a robot in the internal network',
+      'WEBHOOK_NOT_ALLOWED',
+      unit([{ userId: 'h1', name: '王', webhookUrl: 'http://10.0.0.1/robot' }]),
     );
     await hit(
       'an e-mail that is none',

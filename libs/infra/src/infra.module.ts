@@ -38,6 +38,7 @@ import { SweepService } from './alerts/sweep.service';
 import { DeliveryService } from './alerts/delivery.service';
 import { AuditService } from './audit/audit.service';
 import { AuditKeyRing } from './audit/audit-key';
+import { OutboundPolicy } from './alerts/outbound';
 import {
   FileSelfEvaluationHandler,
   GetSelfEvaluationHandler,
@@ -197,8 +198,13 @@ export class InfraModule {
               smtpUrl: config.smtpUrl,
               mailFrom: config.mailFrom,
               webhookTimeoutMs: config.webhookTimeoutMs,
+              outboundAllow: config.outboundAllow,
             }),
           inject: [Database, PostgresEventStore, CLOCK],
+        },
+        {
+          provide: OutboundPolicy,
+          useFactory: () => new OutboundPolicy(config.outboundAllow),
         },
         {
           provide: AuditService,

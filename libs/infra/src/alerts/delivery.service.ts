@@ -4,6 +4,8 @@ import { randomUUID } from 'crypto';
 import { Database } from '../database/sql';
 import { PostgresEventStore } from '../event-store/event-store';
 import { Clock } from '../shared/clock';
+import { OutboundPolicy } from './outbound';
+import { postWebhook } from './webhook-post';
 
 interface DeliveryRow {
   id: string;
@@ -30,6 +32,8 @@ export interface DeliveryConfig {
   readonly smtpUrl?: string;
   readonly mailFrom: string;
   readonly webhookTimeoutMs: number;
+  /** OUTBOUND_ALLOW: hosts and CIDR ranges webhooks may reach although loopback or private. */
+  readonly outboundAllow: readonly string[];
 }
 
 /**
@@ -54,6 +58,7 @@ export function deliveryError(e: unknown, channel: string, timeoutMs: number): s
 
 export class DeliveryService {
   private readonly mailer?: Transporter;
+  private readonly outbound: OutboundPolicy;
 
   constructor(
     private readonly db: Database,
@@ -62,6 +67,7 @@ export class DeliveryService {
     private readonly config: DeliveryConfig,
   ) {
     this.mailer = config.smtpUrl ? createTransport(config.smtpUrl) : undefined;
+    this.outbound = new OutboundPolicy(config.outboundAllow);
   }
 
   async deliver(deliveryId: string, finalAttempt: boolean): Promise<'delivered' | 'skipped'> {
@@ -97,23 +103,23 @@ export class DeliveryService {
   /**
    * Posts the robot's JSON. Delivery is at least once, so the headers name the alert and the
    * delivery: a repeated post carries the same ids and a receiver of our own can drop it (a
-   * DingTalk/WeCom robot ignores them).
+   * DingTalk/WeCom robot ignores them). Only the status (and a robot's numeric error code) is
+   * kept of the reply: its text is never echoed into the status unit heads read.
    */
   private async postWebhook(d: DeliveryRow, m: { title: string; text: string }): Promise<void> {
-    const res = await fetch(d.address, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        'X-Alert-Id': d.alert_id,
-        'X-Delivery-Id': d.id,
-      },
-      body: JSON.stringify({ msgtype: 'markdown', markdown: { title: m.title, text: m.text } }),
-      signal: AbortSignal.timeout(this.config.webhookTimeoutMs),
-    });
-    if (!res.ok) throw new Error(`群机器人地址回应 HTTP ${res.status}`);
-    const body = (await res.json().catch(() => ({}))) as { errcode?: number; errmsg?: string };
-    if (body.errcode !== undefined && body.errcode !== 0)
-      throw new Error(`群机器人拒收：错误码 ${body.errcode} ${body.errmsg ?? ''}`);
+    const reply = await postWebhook(
+      this.outbound,
+      d.address,
+      { 'Content-Type': 'application/json', 'X-Alert-Id': d.alert_id, 'X-Delivery-Id': d.id },
+      JSON.stringify({ msgtype: 'markdown', markdown: { title: m.title, text: m.text } }),
+      this.config.webhookTimeoutMs,
+    );
+    if (reply.status >= 300 && reply.status < 400)
+      throw new Error(`群机器人地址回应 HTTP ${reply.status}（重定向不会跟随）`);
+    if (reply.status < 200 || reply.status >= 300)
+      throw new Error(`群机器人地址回应 HTTP ${reply.status}`);
+    if (reply.errcode !== undefined && reply.errcode !== 0)
+      throw new Error(`群机器人拒收：错误码 ${reply.errcode}`);
   }
 
   private async sendMail(to: string, m: { title: string; text: string }): Promise<void> {

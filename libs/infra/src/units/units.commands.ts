@@ -10,6 +10,7 @@ import {
   UnitEvent,
   unitStreamId,
 } from '@bp/domain';
+import { OutboundPolicy } from '../alerts/outbound';
 import { Database } from '../database/sql';
 import { PostgresEventStore } from '../event-store/event-store';
 import { Caller, TargetStore, toDomainEvent } from '../performance-target/target-store';
@@ -36,10 +37,12 @@ export class SetUnitHandler implements ICommandHandler<SetUnitCommand> {
     private readonly db: Database,
     private readonly store: PostgresEventStore,
     private readonly targets: TargetStore,
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   async execute({ caller, code, name, heads }: SetUnitCommand) {
     const metadata = this.targets.metadata(caller, 'admin');
+    await this.outbound.assertRecipients(heads, 'heads');
     const r = await runStreamCommand(this.db, this.store, {
       streamId: unitStreamId(code),
       fold: (events) =>
@@ -84,10 +87,12 @@ export class SetDepartmentReviewersHandler implements ICommandHandler<SetDepartm
     private readonly db: Database,
     private readonly store: PostgresEventStore,
     private readonly targets: TargetStore,
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   async execute({ caller, code, reviewers }: SetDepartmentReviewersCommand) {
     const metadata = this.targets.metadata(caller, 'admin');
+    await this.outbound.assertRecipients(reviewers, 'reviewers');
     const r = await runStreamCommand(this.db, this.store, {
       streamId: departmentStreamId(code),
       fold: (events) =>
