@@ -158,7 +158,8 @@ export class AuditController {
   @Get('verify')
   @Roles('auditor', 'admin')
   @ApiOkResponse({
-    description: '{ok, checked, broken: [{position, streamId, version, type, reason}]}',
+    description:
+      '{ok, checked, broken: [{position, streamId, version, type, reason}], anchor, anchored}: position null for a whole stream; anchor: the signed heads compared with ({id, keyId, signedAt, streams} or null); anchored: the anchor this whole verify signed, or null',
   })
   verify(@Query() q: VerifyQueryDto) {
     return this.audit.verify(q.targetId);
