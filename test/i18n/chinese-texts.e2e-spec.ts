@@ -293,6 +293,29 @@ describe('Chinese for every text a person reads', () => {
         .set('Content-Type', 'image/png')
         .send(Buffer.from([1, 2, 3])),
     );
+    await hit(
+      'a forged cursor of the targets',
+      'INVALID_CURSOR',
+      http().get('/targets').query({ cursor: 'AA' }).set(as('prep')), // AA: a NUL byte
+    );
+    await hit(
+      'a forged cursor of the trail',
+      'INVALID_CURSOR',
+      http().get('/audit/events').query({ cursor: 'Zm9yZ2Vk' }).set(as('auditor')),
+    );
+    await hit(
+      'a NUL in the query',
+      'INVALID_TEXT',
+      http().get('/targets').query({ unit: '31400\u0000' }).set(as('prep')),
+    );
+    await hit(
+      'a lone surrogate in a body',
+      'INVALID_TEXT',
+      http()
+        .post('/targets')
+        .set(as('prep'))
+        .send(targetBody({ projectCode: 'X3', goals: '目标\ud800' })),
+    );
     const says = (label: string) => met.find((m) => m.label === label)?.body.error?.message;
     expect(says('an empty target')).toBe('预算年度必须填写');
     expect(says('an amount as a number')).toMatch(/^预算数的总额应为以元为单位的金额文本/);

@@ -1,4 +1,4 @@
-import { DocumentItem } from '@bp/domain';
+import { DocumentItem, fieldNameZh } from '@bp/domain';
 import { NextFunction, Request, Response } from 'express';
 
 /**
@@ -13,7 +13,7 @@ export function hasBadText(s: string): boolean {
   return BAD_TEXT.test(s);
 }
 
-const MESSAGE = '不接受空字符（\\u0000）或不成对的代理字符（如 \\uD800）';
+const MESSAGE = '不能含空字符（U+0000）或不成对的代理字符（如 U+D800）';
 
 /** The path of the first bad string in a parsed query (strings, arrays, nested objects), or null. */
 function badPath(value: unknown, path: string): string | null {
@@ -31,7 +31,7 @@ function badPath(value: unknown, path: string): string | null {
 
 function refuse(res: Response, field: string): void {
   res.status(400).json({
-    error: { code: 'INVALID_TEXT', message: `${field}：${MESSAGE}`, details: { field } },
+    error: { code: 'INVALID_TEXT', message: `${fieldNameZh(field)}${MESSAGE}`, details: { field } },
   });
 }
 
