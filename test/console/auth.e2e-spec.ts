@@ -153,11 +153,11 @@ describe('users and sign-in', () => {
       await login('wang.dept', PASSWORDS.wang).expect(200); // clears the failures
     });
 
-    it('answers 429 after 5 failures in 15 minutes, even to the right password, and writes nothing', async () => {
+    it('answers 429 after 5 failures from one address in 15 minutes, even to the right password, and writes nothing', async () => {
       for (let i = 0; i < 5; i++) await login('zhang.kj', `wrong-${i}-password`).expect(401);
       const throttle = () =>
         t.sql<{ failures: number; window_start: Date }>(
-          `SELECT failures, window_start FROM login_throttle WHERE username = 'zhang.kj'`,
+          `SELECT failures, window_start FROM login_throttle WHERE key LIKE 'pair:zhang.kj|%'`,
         );
       const [events, held, lastLogin] = [
         await t.eventCount(),
@@ -186,7 +186,7 @@ describe('users and sign-in', () => {
 
       // the window is kept in PostgreSQL: once it is 15 minutes old, sign-in works again
       await t.sql(
-        `UPDATE login_throttle SET window_start = window_start - interval '15 minutes' WHERE username = 'zhang.kj'`,
+        `UPDATE login_throttle SET window_start = window_start - interval '15 minutes' WHERE key LIKE 'pair:zhang.kj|%'`,
       );
       await login('zhang.kj', PASSWORDS.zhang).expect(200);
       expect(await throttle()).toEqual([]);
@@ -207,6 +207,17 @@ describe('users and sign-in', () => {
       const statuses = answers.map((r) => r.status).sort();
       expect(statuses.filter((s) => s === 401)).toHaveLength(5);
       expect(statuses.filter((s) => s === 429)).toHaveLength(7);
+      await t.sql(`DELETE FROM login_throttle`);
+    });
+
+    it('ignores X-Forwarded-For unless TRUST_PROXY says so: a forged address escapes nothing', async () => {
+      const from = (i: number) =>
+        request(t.http)
+          .post('/auth/login')
+          .set('X-Forwarded-For', `198.51.100.${i}`)
+          .send({ username: 'li.kj', password: `forged-${i}-guess` });
+      for (let i = 0; i < 5; i++) await from(i).expect(401);
+      await from(99).expect(429);
       await t.sql(`DELETE FROM login_throttle`);
     });
 
@@ -236,6 +247,7 @@ describe('users and sign-in', () => {
         unit: null,
         department: '314',
         disabled: false,
+        service: false,
         lastLoginAt: expect.any(String),
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
@@ -309,6 +321,13 @@ describe('users and sign-in', () => {
     });
 
     it('an admin cannot disable themself (422), another admin can', async () => {
+      // root.admin is not the last active admin: that is refused too (test/security)
+      await createUser({
+        id: 'chen.admin',
+        name: '陈管理员',
+        password: 'chen-pass-2022',
+        roles: ['admin'],
+      }).expect(201);
       const root = (await login('root.admin', PASSWORDS.root).expect(200)).body.token;
       const before = await t.eventCount();
       const self = await patchUser('root.admin', { disabled: true }, root);

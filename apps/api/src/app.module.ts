@@ -25,6 +25,12 @@ import { TargetExportsController } from './targets/target-exports.controller';
 import { AuthController } from './users/auth.controller';
 import { UsersController } from './users/users.controller';
 
+/** createApiApp settles the secret (JWT_SECRET or the database's) before the module is built. */
+function settledSecret(config: AppConfig): string {
+  if (!config.jwtSecret) throw new Error('the token secret is not settled (see withTokenSecret)');
+  return config.jwtSecret;
+}
+
 @Module({})
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
@@ -40,7 +46,7 @@ export class AppModule implements NestModule {
         JwtModule.register({
           // a key object made once: given a string, jsonwebtoken first tries it as a public key
           // on every verify and catches the failure, which cost 15% of the API's CPU under load
-          secret: createSecretKey(Buffer.from(config.jwtSecret)),
+          secret: createSecretKey(Buffer.from(settledSecret(config))),
           signOptions: { algorithm: 'HS256' },
           verifyOptions: { algorithms: ['HS256'] },
         }),

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { checkDependencies, closeOnSignals, DEV_JWT_SECRET, loadConfig } from '@bp/infra';
+import { checkDependencies, closeOnSignals, loadConfig } from '@bp/infra';
 import { createWorker } from '../../worker/src/bootstrap';
 import { createApiApp } from './bootstrap';
 
@@ -11,11 +11,8 @@ async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
   const config = loadConfig();
   await checkDependencies(config, { migrate: args.has('--migrate') });
-  if (config.jwtSecret === DEV_JWT_SECRET) {
-    console.warn(
-      'JWT_SECRET is not set: using the development secret. Set it in any real deployment.',
-    );
-  }
+  if (!config.jwtSecret)
+    console.log('JWT_SECRET is not set: tokens are signed with the secret kept in the database');
   const worker = args.has('--with-worker') ? await createWorker(config) : undefined;
   const app = await createApiApp(config);
   await app.listen(config.port);

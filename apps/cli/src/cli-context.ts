@@ -12,8 +12,8 @@ class CliModule {}
 /** The service's handlers without HTTP, for CLI commands; the database is migrated first. */
 export async function withContext<T>(
   work: (app: INestApplicationContext, config: AppConfig) => Promise<T>,
+  config: AppConfig = loadConfig(process.env, { logLevel: 'silent' }),
 ): Promise<T> {
-  const config = loadConfig(process.env, { logLevel: 'silent' });
   await migrate(config.databaseUrl);
   const app = await NestFactory.createApplicationContext(
     { module: CliModule, imports: [CqrsModule.forRoot(), InfraModule.forRoot(config)] },

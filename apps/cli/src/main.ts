@@ -1,8 +1,6 @@
 import 'reflect-metadata';
-import { JwtService } from '@nestjs/jwt';
-import { DomainError, Role, ROLES } from '@bp/domain';
+import { DomainError } from '@bp/domain';
 import { loadConfig, migrate } from '@bp/infra';
-import { parseArgs } from 'util';
 import { runImport } from './commands/import.command';
 import { runRebuild } from './commands/rebuild.command';
 import { runDemo } from './commands/demo.command';
@@ -10,43 +8,13 @@ import { runSweep } from './commands/sweep.command';
 import { runEvaluation } from './commands/evaluation.command';
 import { runUser } from './commands/user.command';
 import { runPublish } from './commands/publish.command';
+import { runToken } from './commands/token.command';
 import { USAGE, UsageError } from './usage';
 
 async function runMigrate(): Promise<void> {
   const { databaseUrl } = loadConfig();
   const applied = await migrate(databaseUrl);
   console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'the database is up to date');
-}
-
-function runToken(argv: string[]): void {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      sub: { type: 'string' },
-      name: { type: 'string' },
-      role: { type: 'string', multiple: true },
-      unit: { type: 'string' },
-      department: { type: 'string' },
-      ttl: { type: 'string', default: '8h' },
-    },
-  });
-  const roles = (values.role ?? []).flatMap((r) => r.split(',')).map((r) => r.trim());
-  if (!values.sub || !values.name || roles.length === 0)
-    throw new UsageError('token needs --sub, --name and --role');
-  const unknown = roles.filter((r) => !ROLES.includes(r as Role));
-  if (unknown.length > 0)
-    throw new UsageError(`unknown role ${unknown.join(', ')}; roles are ${ROLES.join(', ')}`);
-  if (values.unit !== undefined && !/^\d{6}$/.test(values.unit))
-    throw new UsageError('--unit is a six-digit unit code');
-  const jwt = new JwtService({ secret: loadConfig().jwtSecret });
-  const claims = {
-    sub: values.sub,
-    name: values.name,
-    roles,
-    unit: values.unit,
-    department: values.department,
-  };
-  console.log(jwt.sign(claims, { algorithm: 'HS256', expiresIn: values.ttl as never }));
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -4,7 +4,8 @@ export class UsageError extends Error {}
 export const USAGE = `usage: npm run -s cli -- <command>
   migrate                                   create the database if missing and apply migrations
   token --sub <id> --name <name> --role <role>[,<role>...] [--unit <code>] [--department <code>] [--ttl 8h]
-                                            print a signed JWT (HS256, JWT_SECRET)
+                                            print a signed JWT for a user or service account <id> (a new id
+                                            makes a service account with these roles; disabling it revokes it)
   import <file> --year <YYYY> [--dry-run] [--json]
                                             import a target document (text form or .docx), as POST /imports
   rebuild <projection>                      rebuild a projection now (execution, review-queue), with a progress bar

@@ -73,6 +73,8 @@ const MESSAGES: Record<string, (d: Details) => string> = {
   UNIT_REQUIRED: () => '填报人和单位负责人须填写单位编码',
   DEPARTMENT_REQUIRED: () => '部门审核人须填写部门编码',
   CANNOT_DISABLE_SELF: () => '不能停用自己的账号',
+  CANNOT_DEMOTE_SELF: () => '不能取消自己的系统管理员角色',
+  LAST_ADMIN: () => '这是最后一位系统管理员，不能停用或降级；请先为其他用户授予系统管理员角色',
   SERVICE_UNAVAILABLE: () => '服务暂不可用，请稍后重试',
   DEPENDENCY_DOWN: () => '服务暂不可用，请稍后重试',
 };

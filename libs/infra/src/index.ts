@@ -1,4 +1,5 @@
 export * from './config/app-config';
+export * from './config/token-secret';
 export * from './database/data-source';
 export * from './database/sql';
 export * from './event-store/event-store';

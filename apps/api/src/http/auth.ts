@@ -12,6 +12,7 @@ import { JwtService } from '@nestjs/jwt';
 import { Principal, Role, roleNameZh, ROLES, scopeOf } from '@bp/domain';
 import { Caller, UserSessions } from '@bp/infra';
 import { Request } from 'express';
+import { MAX_AUTHORIZATION_LENGTH } from './client-errors';
 
 const PUBLIC = 'bp:public';
 const ROLES_KEY = 'bp:roles';
@@ -83,7 +84,10 @@ export class AuthGuard implements CanActivate {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const [scheme, token] = (req.headers.authorization ?? '').split(' ');
+    const header = req.headers.authorization ?? '';
+    if (header.length > MAX_AUTHORIZATION_LENGTH)
+      throw unauthorized('TOKEN_TOO_LARGE', '登录令牌过长，不是本系统签发的令牌');
+    const [scheme, token] = header.split(' ');
     if (scheme !== 'Bearer' || !token) throw unauthorized('MISSING_TOKEN', NO_TOKEN);
     let claims: Record<string, unknown>;
     try {
@@ -92,8 +96,8 @@ export class AuthGuard implements CanActivate {
       throw unauthorized('INVALID_TOKEN', tokenProblem(e));
     }
     req.principal = principalOf(claims);
-    // a token from POST /auth/login names the user's version; a change since revokes it
-    if (typeof claims.sv === 'number') await this.sessions.check(req.principal.id, claims.sv);
+    // the token's user, if it is one, as it is now: disabled or changed revokes the token
+    await this.sessions.check(req.principal, typeof claims.sv === 'number' ? claims.sv : undefined);
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (allowed && !req.principal.roles.some((r) => allowed.includes(r))) {
       throw new ForbiddenException({

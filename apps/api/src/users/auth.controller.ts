@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { JwtService } from '@nestjs/jwt';
 import {
@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { Principal, Throttled } from '@bp/domain';
 import { Caller, CLOCK, Clock, LoginCommand } from '@bp/infra';
-import { Response } from 'express';
+import { Request, Response } from 'express';
 import { CurrentCaller, Public } from '../http/auth';
 import { LoginDto, LoginResponseDto, MeDto } from './users.dto';
 
@@ -43,17 +43,18 @@ export class AuthController {
   })
   @ApiTooManyRequestsResponse({
     description:
-      'TOO_MANY_ATTEMPTS: 5 failed sign-ins for this username within 15 minutes; header Retry-After',
+      'TOO_MANY_ATTEMPTS: 5 failed sign-ins for this username from this address, or 30 from this address, within 15 minutes; header Retry-After',
   })
   async login(
     @Body() dto: LoginDto,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<LoginResponseDto> {
     let user: Principal;
     let sessionVersion: number;
     try {
       ({ user, sessionVersion } = await this.commands.execute(
-        new LoginCommand(dto.username, dto.password),
+        new LoginCommand(dto.username, dto.password, req.ip ?? 'unknown'),
       ));
     } catch (e) {
       if (e instanceof Throttled) res.setHeader('Retry-After', String(e.details.retryAfterSeconds));

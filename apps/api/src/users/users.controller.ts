@@ -72,7 +72,9 @@ export class UsersController {
   @Patch(':id')
   @ApiOkResponse({ type: UserDto, description: 'the changed user' })
   @ApiNotFoundResponse({ description: 'USER_NOT_FOUND' })
-  @ApiUnprocessableEntityResponse({ description: 'CANNOT_DISABLE_SELF' })
+  @ApiUnprocessableEntityResponse({
+    description: 'CANNOT_DISABLE_SELF, CANNOT_DEMOTE_SELF, LAST_ADMIN (the last active admin)',
+  })
   async change(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,

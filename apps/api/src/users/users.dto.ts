@@ -47,6 +47,8 @@ export class LoginResponseDto {
 
 export class UserDto extends MeDto {
   @ApiProperty() disabled!: boolean;
+  @ApiProperty({ description: 'an account for scripts (cli token); it never signs in' })
+  service!: boolean;
   @ApiProperty({ nullable: true, type: String }) lastLoginAt!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;

@@ -153,6 +153,28 @@ describe('user decider', () => {
       .thenThrows('CANNOT_DISABLE_SELF', 'refused');
   });
 
+  it('refuses an admin dropping their own admin role, and lets another admin do it', () => {
+    const self: CommandMetadata = { ...admin, actor: { ...admin.actor, id: 'zhang.kj' } };
+    const anAdmin: UserEvent = {
+      ...created,
+      data: { ...created.data, roles: ['admin'], unit: null },
+    } as UserEvent;
+    spec
+      .given([anAdmin])
+      .when(change({ changes: { roles: ['auditor'] } }, self))
+      .thenThrows('CANNOT_DEMOTE_SELF', 'refused');
+    spec
+      .given([anAdmin])
+      .when(change({ changes: { roles: ['admin', 'auditor'] } }, self))
+      .then([
+        {
+          type: 'UserChanged',
+          data: { id: 'zhang.kj', changes: { roles: ['admin', 'auditor'] } },
+          metadata: { ...self, command: 'ChangeUser' },
+        },
+      ]);
+  });
+
   it('folds the profile and the dates', () => {
     const later = { ...changeMeta, at: '2022-02-01T00:00:00.000Z' };
     const events: UserEvent[] = [

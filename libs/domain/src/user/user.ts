@@ -22,7 +22,11 @@ export interface UserProfile {
   readonly department: string | null;
 }
 
-export type UserCreated = DomainEvent<'UserCreated', { readonly id: string } & UserProfile>;
+/** `service`: an account for scripts (`cli token`), which never signs in; absent in older events. */
+export type UserCreated = DomainEvent<
+  'UserCreated',
+  { readonly id: string; readonly service?: boolean } & UserProfile
+>;
 export type UserChanged = DomainEvent<
   'UserChanged',
   { readonly id: string; readonly changes: Partial<UserProfile> }
@@ -35,7 +39,7 @@ export type UserEvent = UserCreated | UserChanged | UserPasswordSet | UserDisabl
 
 export type CreateUser = Command<
   'CreateUser',
-  { readonly id: string; readonly password: string } & UserProfile
+  { readonly id: string; readonly password: string; readonly service?: boolean } & UserProfile
 >;
 /** Absent fields stay as they are; `unit: null` / `department: null` clear them. */
 export type ChangeUser = Command<
@@ -52,6 +56,7 @@ export type UserCommand = CreateUser | ChangeUser;
 export interface UserState extends UserProfile {
   readonly id: string | null;
   readonly disabled: boolean;
+  readonly service: boolean;
   readonly createdAt: string | null;
   readonly updatedAt: string | null;
   readonly version: number;
@@ -73,6 +78,7 @@ export function initialUserState(): UserState {
     unit: null,
     department: null,
     disabled: false,
+    service: false,
     createdAt: null,
     updatedAt: null,
     version: 0,
@@ -84,8 +90,17 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
   const next = { ...state, updatedAt: at, version: state.version + 1 };
   switch (event.type) {
     case 'UserCreated': {
-      const { id, name, roles, unit, department } = event.data;
-      return { ...next, id, name, roles, unit, department, createdAt: at };
+      const { id, name, roles, unit, department, service } = event.data;
+      return {
+        ...next,
+        id,
+        name,
+        roles,
+        unit,
+        department,
+        service: service === true,
+        createdAt: at,
+      };
     }
     case 'UserChanged':
       return { ...next, ...event.data.changes };
@@ -142,7 +157,7 @@ function checkProfile(p: UserProfile): void {
 }
 
 function create(cmd: CreateUser, state: UserState): UserEvent[] {
-  const { id, password, name, roles, unit, department } = cmd.data;
+  const { id, password, name, roles, unit, department, service } = cmd.data;
   if (!USER_ID.test(id))
     throw new InvalidInput(
       'INVALID_USER_ID',
@@ -161,7 +176,11 @@ function create(cmd: CreateUser, state: UserState): UserEvent[] {
     );
   const metadata = eventMetadata(cmd);
   return [
-    { type: 'UserCreated', data: { id, ...profile }, metadata },
+    {
+      type: 'UserCreated',
+      data: { id, ...profile, ...(service ? { service: true } : {}) },
+      metadata,
+    },
     { type: 'UserPasswordSet', data: { id }, metadata },
   ];
 }
@@ -188,6 +207,14 @@ function change(cmd: ChangeUser, state: UserState): UserEvent[] {
   if (password !== undefined) checkPassword(password);
   if (disabled === true && !state.disabled && cmd.metadata.actor.id === id)
     throw new Refused('CANNOT_DISABLE_SELF', '系统管理员不能停用自己的账号', { id });
+  // an admin who drops their own admin role may be the last one: refused like disabling oneself
+  if (
+    cmd.metadata.actor.id === id &&
+    state.roles.includes('admin') &&
+    changes.roles &&
+    !changes.roles.includes('admin')
+  )
+    throw new Refused('CANNOT_DEMOTE_SELF', '系统管理员不能取消自己的系统管理员角色', { id });
   const metadata = eventMetadata(cmd);
   const diff = changedFields(state, changes);
   const events: UserEvent[] = [];

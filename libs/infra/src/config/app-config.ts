@@ -12,7 +12,11 @@ export interface AppConfig {
   readonly redisClusterNodes?: readonly RedisNode[];
   readonly port: number;
   readonly queuePrefix: string;
-  readonly jwtSecret: string;
+  /**
+   * HS256 secret of the bearer tokens (JWT_SECRET). Unset: the secret generated at first start
+   * and kept in the database (config/token-secret.ts); there is no default in the code.
+   */
+  readonly jwtSecret?: string;
   readonly logLevel: string;
   /** Largest request body the API reads; larger is a 413. */
   readonly bodyLimit: string;
@@ -34,8 +38,15 @@ export interface AppConfig {
   readonly checkpointSweepCron: string;
   /** json (one object per line, the default) or text (Nest's coloured lines). */
   readonly logFormat: 'json' | 'text';
-  /** When set, GET /metrics wants it as a bearer token. */
+  /** When set, GET /metrics wants it as a bearer token; unset, only loopback callers get it. */
   readonly metricsToken?: string;
+  /** NODE_ENV=production: the API refuses to start without METRICS_TOKEN. */
+  readonly production: boolean;
+  /**
+   * Express's `trust proxy` (TRUST_PROXY): off by default, so `req.ip` is the socket's peer and
+   * an X-Forwarded-For header cannot choose the address the sign-in throttle counts.
+   */
+  readonly trustProxy: boolean | number | string;
   /**
    * The audit key ring that signs the chain's anchors (AUDIT_KEY: secrets, comma-separated, the
    * last one signs); unset: read from `auditKeyFile`, which is generated at first start.
@@ -52,7 +63,6 @@ export interface RedisNode {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
-export const DEV_JWT_SECRET = 'dev-only-secret-change-me';
 
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
@@ -64,7 +74,7 @@ export function loadConfig(
     redisClusterNodes: parseRedisNodes(env.REDIS_CLUSTER_NODES),
     port: Number(env.PORT ?? 3000),
     queuePrefix: env.QUEUE_PREFIX ?? 'bp',
-    jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
+    jwtSecret: env.JWT_SECRET || undefined,
     logLevel: env.LOG_LEVEL ?? 'log',
     bodyLimit: env.BODY_LIMIT ?? '1mb',
     projectionBatchSize: Number(env.PROJECTION_BATCH_SIZE ?? 10000),
@@ -78,6 +88,8 @@ export function loadConfig(
     earlySweepCron: env.SWEEP_EARLY_CRON ?? '0 8 * * *',
     checkpointSweepCron: env.SWEEP_CHECKPOINT_CRON ?? '0 7 1 1,4,7,11 *',
     metricsToken: env.METRICS_TOKEN || undefined,
+    production: env.NODE_ENV === 'production',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     auditKey: env.AUDIT_KEY || undefined,
     auditKeyFile:
       env.AUDIT_KEY_FILE || join(homedir(), '.config', 'budget-performance', 'audit-key'),
@@ -91,6 +103,14 @@ export function loadConfig(
   return config.redisClusterNodes?.length
     ? { ...config, queuePrefix: clusterQueuePrefix(config.queuePrefix) }
     : config;
+}
+
+/** TRUST_PROXY as Express takes it: `true`, a hop count, or addresses / `loopback` etc.; unset: off. */
+export function parseTrustProxy(spec: string | undefined): boolean | number | string {
+  const v = (spec ?? '').trim();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  return /^\d+$/.test(v) ? Number(v) : v;
 }
 
 /** REDIS_CLUSTER_NODES (`host:port,host:port,…`) as nodes; undefined when unset or blank. */

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/cqrs';
 import {
   decideUser,
+  Refused,
   evolveUser,
   initialUserState,
   Role,
@@ -31,6 +32,8 @@ export interface UserView {
   readonly unit: string | null;
   readonly department: string | null;
   readonly disabled: boolean;
+  /** An account for scripts (`cli token`): it never signs in. */
+  readonly service: boolean;
   readonly lastLoginAt: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -43,12 +46,13 @@ interface UserRow {
   unit_code: string | null;
   department_code: string | null;
   disabled: boolean;
+  service: boolean;
   last_login_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const VIEW_COLUMNS = `id, name, roles, unit_code, department_code, disabled, last_login_at, created_at, updated_at`;
+const VIEW_COLUMNS = `id, name, roles, unit_code, department_code, disabled, service, last_login_at, created_at, updated_at`;
 
 function toView(r: UserRow): UserView {
   return {
@@ -58,6 +62,7 @@ function toView(r: UserRow): UserView {
     unit: r.unit_code,
     department: r.department_code,
     disabled: r.disabled,
+    service: r.service,
     lastLoginAt: r.last_login_at?.toISOString() ?? null,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
@@ -84,8 +89,8 @@ async function projectUser(
   const s = events.reduce(evolveUser, before);
   const setsPassword = events.some((e) => e.type === 'UserPasswordSet');
   await sql.query(
-    `INSERT INTO users AS u (id, name, roles, unit_code, department_code, password_hash, disabled, created_at, updated_at)
-     VALUES ($1, $2, $3::text[], $4, $5, $6, $7, $8, $9)
+    `INSERT INTO users AS u (id, name, roles, unit_code, department_code, password_hash, disabled, created_at, updated_at, service)
+     VALUES ($1, $2, $3::text[], $4, $5, $6, $7, $8, $9, $11)
      ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, roles = EXCLUDED.roles,
        unit_code = EXCLUDED.unit_code, department_code = EXCLUDED.department_code,
        password_hash = CASE WHEN $10::boolean THEN EXCLUDED.password_hash ELSE u.password_hash END,
@@ -101,6 +106,7 @@ async function projectUser(
       s.createdAt,
       s.updatedAt,
       setsPassword && hash !== null,
+      s.service,
     ],
   );
 }
@@ -111,6 +117,30 @@ const foldUser = (events: readonly RecordedEvent[]) =>
 export interface NewUser extends UserProfile {
   readonly id: string;
   readonly password: string;
+  /** A service account for scripts (see UserCreated). */
+  readonly service?: boolean;
+}
+
+const isActiveAdmin = (s: UserState) => s.id !== null && !s.disabled && s.roles.includes('admin');
+
+/**
+ * Refuses a change that leaves no active admin (issue 14.10). The active admins' rows are
+ * locked first, so two admins demoting each other at once cannot both pass: the second one
+ * waits, then sees the first one's change.
+ */
+async function keepAnAdmin(sql: Sql, before: UserState, events: readonly UserEvent[]) {
+  if (!isActiveAdmin(before) || isActiveAdmin(events.reduce(evolveUser, before))) return;
+  const { rows } = await sql.query<{ id: string }>(
+    `SELECT id FROM users WHERE 'admin' = ANY(roles) AND NOT disabled ORDER BY id FOR UPDATE`,
+  );
+  if (rows.every((r) => r.id === before.id))
+    throw new Refused(
+      'LAST_ADMIN',
+      '不能停用或降级最后一位系统管理员：请先为其他用户授予系统管理员角色',
+      {
+        id: before.id,
+      },
+    );
 }
 
 export class CreateUserCommand extends Command<{ user: UserView; position: bigint }> {
@@ -182,7 +212,10 @@ export class ChangeUserHandler implements ICommandHandler<ChangeUserCommand> {
       fold: foldUser,
       decide: (state) =>
         decideUser({ type: 'ChangeUser', data: { id, ...input }, metadata }, state),
-      project: (sql, events, state) => projectUser(sql, events, state, hash),
+      project: async (sql, events, state) => {
+        await keepAnAdmin(sql, state, events);
+        await projectUser(sql, events, state, hash);
+      },
     });
     this.sessions.forget(id); // this process revokes at once; others within 5 s
     return { user: await userRow(this.db, id), position: r.position };

@@ -12,6 +12,7 @@ import { SweepRuns1764230000010 } from './1764230000010-sweep-runs';
 import { ImportId1764230000011 } from './1764230000011-import-id';
 import { AuditChain1764230000015 } from './1764230000015-audit-chain';
 import { RoundDepartment1764230000023 } from './1764230000023-round-department';
+import { TokenSecurity1764230000030 } from './1764230000030-token-security';
 
 /** Every migration, in order. Listed, not globbed, so the same list works from ts and js. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ImportId1764230000011,
   AuditChain1764230000015,
   RoundDepartment1764230000023,
+  TokenSecurity1764230000030,
 ];
