@@ -24,7 +24,13 @@ export class AuditKeyRing {
   /** AUDIT_KEY when set (comma-separated, the last one signs), else the key file, made at first start. */
   static load(config: { auditKey?: string; auditKeyFile: string }): AuditKeyRing {
     if (config.auditKey) return new AuditKeyRing(splitSecrets(config.auditKey));
-    return new AuditKeyRing(splitSecrets(readOrCreate(config.auditKeyFile)));
+    try {
+      return new AuditKeyRing(splitSecrets(readOrCreate(config.auditKeyFile)));
+    } catch (e) {
+      throw new Error(
+        `The audit key file ${config.auditKeyFile} cannot be read or made (${(e as Error).message}): set AUDIT_KEY_FILE to a path this user may write, or AUDIT_KEY`,
+      );
+    }
   }
 
   get signingKeyId(): string {
