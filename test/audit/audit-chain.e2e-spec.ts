@@ -3,6 +3,7 @@ import request from 'supertest';
 import { eventHash } from '@bp/infra/event-store/event-hash';
 import { createTestApp, TestApp } from '../support/app-factory';
 import { targetBody } from '../support/fixtures';
+import { until } from '../support/processes';
 
 interface Broken {
   position: string | null;
@@ -136,6 +137,32 @@ describe('the audit chain against a superuser', () => {
       }),
     );
   });
+});
+
+describe('the worker signs anchors on its own (AUDIT_ANCHOR_INTERVAL_MS)', () => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it('signs the heads without anyone asking, and again once they move', async () => {
+    t = await createTestApp('audit_anchor', { auditAnchorIntervalMs: 300 }, { withWorker: true });
+    const prep = t.token({ sub: 'zhang', name: '张会计', roles: ['preparer'], unit: '314001' });
+    const create = (i: number) =>
+      request(t.http)
+        .post('/targets')
+        .set('Authorization', `Bearer ${prep}`)
+        .send(targetBody({ projectCode: `13030322P0039142000${i}H` }))
+        .expect(201);
+    const anchored = async () =>
+      (
+        await t.sql<{ heads: Record<string, unknown> }>(
+          `SELECT heads FROM audit_anchors ORDER BY id DESC LIMIT 1`,
+        )
+      ).map((a) => Object.keys(a.heads).length)[0] ?? 0;
+    await create(1);
+    await until(async () => (await anchored()) === 1, 10000, 'the first anchor');
+    await create(2);
+    await until(async () => (await anchored()) === 2, 10000, 'the next anchor');
+  }, 30000);
 });
 
 /** Changes the stream's first event and recomputes every hash after it, as verify does. */

@@ -50,6 +50,7 @@ export async function createTestApp(
     jwtSecret: TEST_JWT_SECRET,
     logLevel: 'silent',
     auditKey: TEST_AUDIT_KEY,
+    auditAnchorIntervalMs: 0, // a suite about anchors sets its own
     ...overrides,
   });
   const app = await createApiApp(config, options.clock);

@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig, Clock, InfraModule, systemClock } from '@bp/infra';
 import { ProjectionsProcessor } from './processors/projections.processor';
 import { AlertsProcessor } from './processors/alerts.processor';
+import { AuditAnchorProcessor } from './processors/audit-anchor.processor';
 
 @Module({})
 export class WorkerModule {
@@ -10,7 +11,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [CqrsModule.forRoot(), InfraModule.forRoot(config, clock)],
-      providers: [ProjectionsProcessor, AlertsProcessor],
+      providers: [ProjectionsProcessor, AlertsProcessor, AuditAnchorProcessor],
     };
   }
 }

@@ -53,6 +53,8 @@ export interface AppConfig {
    */
   readonly auditKey?: string;
   readonly auditKeyFile: string;
+  /** How often a worker verifies the whole chain and signs the heads that moved; 0: never. */
+  readonly auditAnchorIntervalMs: number;
   /** Hosts and CIDR ranges webhooks may reach although loopback or private (OUTBOUND_ALLOW). */
   readonly outboundAllow: readonly string[];
 }
@@ -93,6 +95,7 @@ export function loadConfig(
     auditKey: env.AUDIT_KEY || undefined,
     auditKeyFile:
       env.AUDIT_KEY_FILE || join(homedir(), '.config', 'budget-performance', 'audit-key'),
+    auditAnchorIntervalMs: Number(env.AUDIT_ANCHOR_INTERVAL_MS ?? 3_600_000),
     outboundAllow: (env.OUTBOUND_ALLOW ?? '')
       .split(',')
       .map((s) => s.trim())
