@@ -78,6 +78,17 @@ describe('the audit chain across the migration to hash version 2', () => {
     const result = await verifier.verify();
     expect(result).toMatchObject({ ok: true, checked: 9, broken: [] });
     expect(result.anchored).toMatchObject({ streams: 3 });
+    // the same in pages of 2 streams and batches of 2 events, across stream boundaries
+    const paged = new ChainVerifier(db, new AuditKeyRing(['key-of-this-test']), {
+      streams: 2,
+      events: 2,
+    });
+    expect(await paged.verify()).toMatchObject({
+      ok: true,
+      checked: 9,
+      broken: [],
+      anchored: null,
+    });
   });
 
   it('still finds a changed old (version 1) event', async () => {
@@ -94,6 +105,23 @@ describe('the audit chain across the migration to hash version 2', () => {
         version: 2,
         reason: expect.stringMatching(/^内容被篡改/),
       }),
+    ]);
+  });
+
+  it('finds a version missing in the middle of a stream, read in small batches', async () => {
+    await superuser(url, (c) =>
+      c.query(`DELETE FROM events WHERE stream_id = 'target-old' AND stream_version = 4`),
+    );
+    const paged = new ChainVerifier(db, new AuditKeyRing(['key-of-this-test']), {
+      streams: 1,
+      events: 2,
+    });
+    const reasons = (await paged.verify()).broken.map(
+      (b) => `${b.streamId}@${b.version} ${b.reason}`,
+    );
+    expect(reasons).toEqual([
+      expect.stringMatching(/^target-old@2 内容被篡改/),
+      'target-old@5 事件缺失：缺少第 4 版',
     ]);
   });
 });

@@ -57,7 +57,6 @@ interface AnchorRow {
   signature: string;
 }
 
-const STREAMS_PER_PAGE = 1000;
 /** Older anchors kept: deleting the newest one falls back to the one before, not to none. */
 const ANCHORS_KEPT = 10;
 const ANCHOR_STREAM = '(签名锚点)';
@@ -77,6 +76,8 @@ export class ChainVerifier {
   constructor(
     private readonly db: Database,
     private readonly keys: AuditKeyRing,
+    /** Streams per page and events per batch (small in tests, so paging is exercised). */
+    private readonly sizes = { streams: 1000, events: 5000 },
   ) {}
 
   async verify(targetId?: string): Promise<VerifyResult> {
@@ -108,7 +109,10 @@ export class ChainVerifier {
     };
   }
 
-  /** Walks the streams page by page, checking each with its events; answers the heads seen. */
+  /**
+   * Walks the streams a page at a time and each page's events in batches (one stream may hold
+   * 100,000 alerts), checking each stream as its events come; answers the heads seen.
+   */
   private async walk(sql: Sql, only: string | null, anchored: Heads, broken: BrokenLink[]) {
     const heads: Heads = {};
     let checked = 0;
@@ -116,21 +120,24 @@ export class ChainVerifier {
     for (;;) {
       const { rows: streams } = await sql.query<{ stream_id: string; version: number }>(
         `SELECT stream_id, version FROM streams WHERE ($1::text IS NULL OR stream_id = $1) AND stream_id > $2
-          ORDER BY stream_id LIMIT ${STREAMS_PER_PAGE}`,
+          ORDER BY stream_id LIMIT ${this.sizes.streams}`,
         [only, after],
       );
-      const events = await eventsOf(
-        sql,
-        streams.map((s) => s.stream_id),
+      const checks = new Map(
+        streams.map((s) => [
+          s.stream_id,
+          new StreamCheck(s.stream_id, s.version, anchored[s.stream_id]),
+        ]),
       );
-      for (const s of streams) {
-        const evs = events.get(s.stream_id) ?? [];
-        broken.push(...checkStream(s.stream_id, s.version, evs, anchored[s.stream_id]));
-        const last = evs[evs.length - 1];
-        heads[s.stream_id] = [s.version, last?.hash ?? null];
-        checked += evs.length;
+      await eachEvent(sql, [...checks.keys()], this.sizes.events, (e) =>
+        checks.get(e.stream_id)!.add(e),
+      );
+      for (const c of checks.values()) {
+        broken.push(...c.finish());
+        heads[c.streamId] = [c.version, c.lastHash];
+        checked += c.count;
       }
-      if (streams.length < STREAMS_PER_PAGE) break;
+      if (streams.length < this.sizes.streams) break;
       after = streams[streams.length - 1].stream_id;
     }
     return { heads, checked };
@@ -186,17 +193,27 @@ function streamBroken(streamId: string, version: number, reason: string): Broken
   return { position: null, streamId, version, type: '', reason };
 }
 
-async function eventsOf(sql: Sql, streamIds: string[]): Promise<Map<string, EventRow[]>> {
-  const out = new Map<string, EventRow[]>();
-  if (streamIds.length === 0) return out;
-  const { rows } = await sql.query<EventRow>(
-    `SELECT global_position::text AS global_position, stream_id, stream_version, type, schema_version, event_id, data,
-            metadata, recorded_at, recorded_at = date_trunc('milliseconds', recorded_at) AS ms_exact, hash, prev_hash, hash_version
-       FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`,
-    [streamIds],
-  );
-  for (const r of rows) out.set(r.stream_id, [...(out.get(r.stream_id) ?? []), r]);
-  return out;
+/** Hands each event of the streams to `visit`, in stream and version order, a batch at a time. */
+async function eachEvent(
+  sql: Sql,
+  streamIds: string[],
+  batch: number,
+  visit: (e: EventRow) => void,
+): Promise<void> {
+  let after: [string, number] = ['', 0];
+  while (streamIds.length > 0) {
+    const { rows } = await sql.query<EventRow>(
+      `SELECT global_position::text AS global_position, stream_id, stream_version, type, schema_version, event_id, data,
+              metadata, recorded_at, recorded_at = date_trunc('milliseconds', recorded_at) AS ms_exact, hash, prev_hash, hash_version
+         FROM events WHERE stream_id = ANY($1::text[]) AND (stream_id, stream_version) > ($2, $3)
+        ORDER BY stream_id, stream_version LIMIT ${batch}`,
+      [streamIds, after[0], after[1]],
+    );
+    rows.forEach(visit);
+    if (rows.length < batch) return;
+    const last = rows[rows.length - 1];
+    after = [last.stream_id, last.stream_version];
+  }
 }
 
 /** Events whose stream has no row in `streams` (it was deleted, or they were added beside it). */
@@ -222,59 +239,75 @@ async function orphans(sql: Sql, only: string | null): Promise<BrokenLink[]> {
   }));
 }
 
-/** One stream: versions exactly 1..version, each link sound, the signed head still there. */
-function checkStream(
-  streamId: string,
-  version: number,
-  events: readonly EventRow[],
-  anchored: [number, string | null] | undefined,
-): BrokenLink[] {
-  const broken: BrokenLink[] = [];
-  if (events.length === 0)
-    return [streamBroken(streamId, version, `事件缺失：流的版本为 ${version}，却没有任何事件`)];
-  let prev: EventRow | undefined;
-  for (const [i, e] of events.entries()) {
-    const reason =
-      e.stream_version !== i + 1
-        ? `事件缺失：第 ${i + 1} 版之后直接是第 ${e.stream_version} 版`
-        : linkProblem(e, prev);
-    if (reason) broken.push(eventBroken(e, reason));
-    prev = e;
-  }
-  const last = events[events.length - 1];
-  if (last.stream_version !== version)
-    broken.push(
-      streamBroken(
-        streamId,
-        version,
-        last.stream_version < version
-          ? `事件缺失：流的版本为 ${version}，最后的事件却是第 ${last.stream_version} 版（末尾的事件被删除）`
-          : `事件多于流的版本：流的版本为 ${version}，事件却到第 ${last.stream_version} 版`,
-      ),
-    );
-  if (anchored) broken.push(...anchorProblem(streamId, events, anchored));
-  return broken;
-}
+/** One stream, fed its events in order: versions exactly 1..version, each link sound, the signed head still there. */
+class StreamCheck {
+  count = 0;
+  private prev?: EventRow;
+  private anchorSeen = false;
+  private readonly broken: BrokenLink[] = [];
 
-/** The head the anchor signed must still be there, with the hash it had. */
-function anchorProblem(
-  streamId: string,
-  events: readonly EventRow[],
-  [version, hash]: [number, string | null],
-): BrokenLink[] {
-  const e = events.find((x) => x.stream_version === version);
-  if (!e)
-    return [
-      streamBroken(
-        streamId,
-        version,
-        `事件缺失：签名锚点记录的第 ${version} 版已不存在（签名后的事件被删除）`,
-      ),
-    ];
-  if (e.hash === hash) return [];
-  return [
-    eventBroken(e, `与签名锚点不符：第 ${version} 版的哈希值与签名时不同（哈希链被改写后重算）`),
-  ];
+  constructor(
+    readonly streamId: string,
+    readonly version: number,
+    private readonly anchored?: [number, string | null],
+  ) {}
+
+  get lastHash(): string | null {
+    return this.prev?.hash ?? null;
+  }
+
+  add(e: EventRow): void {
+    const expected = (this.prev?.stream_version ?? 0) + 1;
+    const reason =
+      e.stream_version !== expected
+        ? `事件缺失：缺少第 ${expected}${e.stream_version - 1 > expected ? ` 至 ${e.stream_version - 1}` : ''} 版`
+        : linkProblem(e, this.prev);
+    if (reason) this.broken.push(eventBroken(e, reason));
+    if (this.anchored && e.stream_version === this.anchored[0]) {
+      this.anchorSeen = true;
+      if (e.hash !== this.anchored[1])
+        this.broken.push(
+          eventBroken(
+            e,
+            `与签名锚点不符：第 ${e.stream_version} 版的哈希值与签名时不同（哈希链被改写后重算）`,
+          ),
+        );
+    }
+    this.prev = e;
+    this.count++;
+  }
+
+  finish(): BrokenLink[] {
+    const { streamId, version } = this;
+    if (!this.prev)
+      return [streamBroken(streamId, version, `事件缺失：流的版本为 ${version}，却没有任何事件`)];
+    const last = this.prev.stream_version;
+    if (last < version)
+      this.broken.push(
+        streamBroken(
+          streamId,
+          version,
+          `事件缺失：流的版本为 ${version}，最后的事件却是第 ${last} 版（末尾的事件被删除）`,
+        ),
+      );
+    if (last > version)
+      this.broken.push(
+        streamBroken(
+          streamId,
+          version,
+          `事件多于流的版本：流的版本为 ${version}，事件却到第 ${last} 版`,
+        ),
+      );
+    if (this.anchored && !this.anchorSeen)
+      this.broken.push(
+        streamBroken(
+          streamId,
+          this.anchored[0],
+          `事件缺失：签名锚点记录的第 ${this.anchored[0]} 版已不存在（签名后的事件被删除）`,
+        ),
+      );
+    return this.broken;
+  }
 }
 
 function eventBroken(e: EventRow, reason: string): BrokenLink {
