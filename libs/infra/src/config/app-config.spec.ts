@@ -1,4 +1,4 @@
-import { hasHashTag, loadConfig } from './app-config';
+import { hasHashTag, loadConfig, parseTrustProxy } from './app-config';
 
 describe('Redis Cluster configuration', () => {
   it('without REDIS_CLUSTER_NODES: one Redis at REDIS_URL, the prefix as given', () => {
@@ -38,5 +38,29 @@ describe('Redis Cluster configuration', () => {
     const tagged = ['{bp}', 'x{bp}', '{bp}:{x}', '{{}'];
     expect(tagged.filter(hasHashTag)).toEqual(tagged);
     expect(['bp', '{}bp', 'bp}{', '{bp', 'b}p'].filter(hasHashTag)).toEqual([]);
+  });
+});
+
+describe('secrets, proxies and production (issue 14)', () => {
+  it('has no token secret of its own: unset or empty JWT_SECRET leaves it to the database', () => {
+    expect(loadConfig({}).jwtSecret).toBeUndefined();
+    expect(loadConfig({ JWT_SECRET: '' }).jwtSecret).toBeUndefined();
+    expect(loadConfig({ JWT_SECRET: 's3cret' }).jwtSecret).toBe('s3cret');
+  });
+
+  it('trusts no proxy unless TRUST_PROXY names one', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(['', 'false', 'true', '2', 'loopback, 10.0.0.1'].map(parseTrustProxy)).toEqual([
+      false,
+      false,
+      true,
+      2,
+      'loopback, 10.0.0.1',
+    ]);
+  });
+
+  it('knows production by NODE_ENV', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).production).toBe(true);
+    expect(loadConfig({}).production).toBe(false);
   });
 });
