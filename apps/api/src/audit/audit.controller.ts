@@ -159,7 +159,7 @@ export class AuditController {
   @Roles('auditor', 'admin')
   @ApiOkResponse({
     description:
-      '{ok, checked, broken: [{position, streamId, version, type, reason}], anchor, anchored}: position null for a whole stream; anchor: the signed heads compared with ({id, keyId, signedAt, streams} or null); anchored: the anchor this whole verify signed, or null',
+      '{ok, checked, broken: [{position, streamId, version, type, reason}] (the first 1,000), brokenTotal, anchor, anchored}: position null for a whole stream; anchor: the signed heads compared with ({id, keyId, signedAt, streams} or null); anchored: the anchor this whole verify signed, or null',
   })
   verify(@Query() q: VerifyQueryDto) {
     return this.audit.verify(q.targetId);

@@ -124,6 +124,17 @@ describe('the audit chain across the migration to hash version 2', () => {
       'target-old@5 事件缺失：缺少第 4 版',
     ]);
   });
+
+  it('lists the first 1,000 broken links and counts them all', async () => {
+    await db.query(
+      `WITH s AS (INSERT INTO streams (stream_id, stream_type, version) VALUES ('bulk-1', 'bulk', 1500))
+       INSERT INTO events (event_id, stream_id, stream_version, type, data, metadata)
+       SELECT gen_random_uuid(), 'bulk-1', v, 'ByHand', '{}', '{}' FROM generate_series(1, 1500) v`,
+    );
+    const result = await verifier.verify();
+    expect(result.broken).toHaveLength(1000);
+    expect(result.brokenTotal).toBe(1502); // 1,500 without a hash, and the two above
+  });
 });
 
 /** Runs `work` as the superuser with the append-only trigger off, as an attacker would. */

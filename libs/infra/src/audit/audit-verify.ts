@@ -22,11 +22,27 @@ export interface AnchorInfo {
 export interface VerifyResult {
   readonly ok: boolean;
   readonly checked: number;
+  /** The first MAX_LISTED things found wrong; `brokenTotal` counts them all. */
   readonly broken: BrokenLink[];
+  readonly brokenTotal: number;
   /** The signed anchor the chain was compared with (null: none yet). */
   readonly anchor: AnchorInfo | null;
   /** The anchor this run signed (only a whole verify that found nothing wrong signs one). */
   readonly anchored: AnchorInfo | null;
+}
+
+/** At most this many broken links are listed (a table of events written by hand may have millions). */
+const MAX_LISTED = 1000;
+
+/** What verify found wrong: the first MAX_LISTED listed, all counted. */
+class Findings {
+  readonly items: BrokenLink[] = [];
+  total = 0;
+
+  push(...found: BrokenLink[]): void {
+    this.total += found.length;
+    for (const b of found) if (this.items.length < MAX_LISTED) this.items.push(b);
+  }
 }
 
 /** Each stream's head: its last version and that event's hash. */
@@ -85,7 +101,7 @@ export class ChainVerifier {
     // one snapshot, so an append between two pages is not taken for a missing event
     const run = await this.db.transaction(async (sql) => {
       await sql.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      const broken: BrokenLink[] = [];
+      const broken = new Findings();
       const anchor = await this.latestAnchor(sql, broken);
       const walked = await this.walk(sql, only, anchor?.heads ?? {}, broken);
       const orphaned = await orphans(sql, only);
@@ -98,12 +114,13 @@ export class ChainVerifier {
           );
       return { broken, anchor, ...walked };
     });
-    const ok = run.broken.length === 0;
+    const ok = run.broken.total === 0;
     const anchored = ok && only === null ? await this.writeAnchor(run.heads, run.anchor) : null;
     return {
       ok,
       checked: run.checked,
-      broken: run.broken,
+      broken: run.broken.items,
+      brokenTotal: run.broken.total,
       anchor: run.anchor ? info(run.anchor) : null,
       anchored,
     };
@@ -113,7 +130,7 @@ export class ChainVerifier {
    * Walks the streams a page at a time and each page's events in batches (one stream may hold
    * 100,000 alerts), checking each stream as its events come; answers the heads seen.
    */
-  private async walk(sql: Sql, only: string | null, anchored: Heads, broken: BrokenLink[]) {
+  private async walk(sql: Sql, only: string | null, anchored: Heads, broken: Findings) {
     const heads: Heads = {};
     let checked = 0;
     let after = '';
@@ -126,14 +143,14 @@ export class ChainVerifier {
       const checks = new Map(
         streams.map((s) => [
           s.stream_id,
-          new StreamCheck(s.stream_id, s.version, anchored[s.stream_id]),
+          new StreamCheck(s.stream_id, s.version, broken, anchored[s.stream_id]),
         ]),
       );
       await eachEvent(sql, [...checks.keys()], this.sizes.events, (e) =>
         checks.get(e.stream_id)!.add(e),
       );
       for (const c of checks.values()) {
-        broken.push(...c.finish());
+        c.finish();
         heads[c.streamId] = [c.version, c.lastHash];
         checked += c.count;
       }
@@ -144,7 +161,7 @@ export class ChainVerifier {
   }
 
   /** The newest anchor, if its signature holds; a forged or unknown-key one is reported. */
-  private async latestAnchor(sql: Sql, broken: BrokenLink[]): Promise<AnchorRow | null> {
+  private async latestAnchor(sql: Sql, broken: Findings): Promise<AnchorRow | null> {
     const { rows } = await sql.query<AnchorRow>(
       `SELECT id::text AS id, key_id, signed_at, streams, heads, signature FROM audit_anchors ORDER BY id DESC LIMIT 1`,
     );
@@ -244,11 +261,11 @@ class StreamCheck {
   count = 0;
   private prev?: EventRow;
   private anchorSeen = false;
-  private readonly broken: BrokenLink[] = [];
 
   constructor(
     readonly streamId: string,
     readonly version: number,
+    private readonly broken: Findings,
     private readonly anchored?: [number, string | null],
   ) {}
 
@@ -277,10 +294,12 @@ class StreamCheck {
     this.count++;
   }
 
-  finish(): BrokenLink[] {
+  finish(): void {
     const { streamId, version } = this;
     if (!this.prev)
-      return [streamBroken(streamId, version, `事件缺失：流的版本为 ${version}，却没有任何事件`)];
+      return this.broken.push(
+        streamBroken(streamId, version, `事件缺失：流的版本为 ${version}，却没有任何事件`),
+      );
     const last = this.prev.stream_version;
     if (last < version)
       this.broken.push(
@@ -306,7 +325,6 @@ class StreamCheck {
           `事件缺失：签名锚点记录的第 ${this.anchored[0]} 版已不存在（签名后的事件被删除）`,
         ),
       );
-    return this.broken;
   }
 }
 
