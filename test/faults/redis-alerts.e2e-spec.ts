@@ -103,6 +103,7 @@ describe('Redis restarted and flushed during alert load', () => {
       CATCH_UP_INTERVAL_MS: '2000', // the requeue of pending deliveries and the schedulers
       DELIVERY_BACKOFF_MS: '100',
       WEBHOOK_TIMEOUT_MS: '2000',
+      OUTBOUND_ALLOW: '127.0.0.1', // the worker posts to the local robot too
       JOB_LOCK_MS: '2000',
       STALLED_CHECK_MS: '1000',
     });
