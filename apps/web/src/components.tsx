@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ReactNode } from 'react';
-import { messageOf } from './errors';
+import type { FormEvent, ReactNode } from 'react';
+import { fieldOf, messageOf } from './errors';
 import { LEVEL_NAMES, statusName } from './format';
 import type { Level } from './types';
 
@@ -119,4 +119,106 @@ export function useTitle(title: string) {
   useEffect(() => {
     document.title = title ? `${title} · 预算绩效目标管理` : '预算绩效目标管理';
   }, [title]);
+}
+
+/**
+ * A form for an act that cannot be undone and needs a reason (作废, 撤销本次导入): the reason is
+ * asked first, then a second, explicit confirmation; `onConfirm` sends it and throws what the
+ * API answered (an error of field `reason` is shown under the field).
+ */
+export function ReasonConfirmForm({
+  id,
+  title,
+  intro,
+  reasonLabel,
+  submitLabel,
+  confirmLabel,
+  question,
+  onConfirm,
+  onCancel,
+}: {
+  id: string;
+  title: string;
+  intro: ReactNode;
+  reasonLabel: string;
+  submitLabel: string;
+  confirmLabel: string;
+  question: ReactNode;
+  onConfirm: (reason: string) => Promise<void>;
+  onCancel: () => void;
+}) {
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<unknown>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  function ask(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setReasonError(reason.trim() ? null : `请填写${reasonLabel}`);
+    if (reason.trim()) setConfirming(true);
+  }
+
+  async function confirm() {
+    setBusy(true);
+    setError(null);
+    try {
+      await onConfirm(reason.trim());
+    } catch (err) {
+      if (fieldOf(err) === 'reason') setReasonError(err);
+      else setError(err);
+    } finally {
+      setBusy(false);
+      setConfirming(false);
+    }
+  }
+
+  return (
+    <form className="card" onSubmit={ask} noValidate aria-label={title}>
+      <h2>{title}</h2>
+      <p className="muted small">{intro}</p>
+      <Field id={id} label={reasonLabel} error={reasonError}>
+        <textarea
+          id={id}
+          rows={2}
+          value={reason}
+          onChange={(e) => {
+            setReason(e.target.value);
+            setConfirming(false);
+          }}
+          aria-invalid={!!reasonError}
+          aria-required
+        />
+      </Field>
+      <ErrorText error={error} />
+      {confirming ? (
+        <div className="banner banner-error" role="alert">
+          {question}
+          <div className="actions">
+            <button type="button" className="btn btn-danger" disabled={busy} onClick={confirm}>
+              {confirmLabel}
+            </button>
+            <button
+              type="button"
+              className="btn"
+              disabled={busy}
+              onClick={() => setConfirming(false)}
+            >
+              取消
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="actions">
+          <button type="submit" className="btn btn-danger">
+            {submitLabel}
+          </button>
+          <button type="button" className="btn" onClick={onCancel}>
+            取消
+          </button>
+        </div>
+      )}
+    </form>
+  );
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../api';
-import { ErrorText, Field, Notice, useTitle } from '../components';
+import { ErrorText, Field, Notice, ReasonConfirmForm, useTitle } from '../components';
 import { fieldOf } from '../errors';
 import { statusName, wanYuan, yuan } from '../format';
 import type { ImportReport, ImportWithdrawal } from '../types';
@@ -170,39 +170,7 @@ function Warnings({ warnings }: { warnings?: string[] }) {
 /** 撤销本次导入: withdraws (作废) the drafts this run created; submitted ones are skipped. */
 function WithdrawImport({ importId, created }: { importId: string; created: number }) {
   const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  const [confirming, setConfirming] = useState(false);
-  const [reasonError, setReasonError] = useState<unknown>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<ImportWithdrawal | null>(null);
-
-  function ask(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    setReasonError(reason.trim() ? null : '请填写撤销原因');
-    if (reason.trim()) setConfirming(true);
-  }
-
-  async function withdraw() {
-    setBusy(true);
-    setError(null);
-    try {
-      setDone(
-        await api<ImportWithdrawal>(`/imports/${encodeURIComponent(importId)}/withdraw`, {
-          method: 'POST',
-          body: { reason: reason.trim() },
-        }),
-      );
-      setOpen(false);
-    } catch (err) {
-      if (fieldOf(err) === 'reason') setReasonError(err);
-      else setError(err);
-    } finally {
-      setBusy(false);
-      setConfirming(false);
-    }
-  }
 
   if (done) return <WithdrawalResult r={done} />;
   if (!open) {
@@ -215,54 +183,24 @@ function WithdrawImport({ importId, created }: { importId: string; created: numb
     );
   }
   return (
-    <form className="card" onSubmit={ask} noValidate aria-label="撤销本次导入">
-      <h2>撤销本次导入</h2>
-      <p className="muted small">
-        本次导入新建了 {created} 个目标。撤销将把其中仍为草稿的目标作废（已送审的不受影响）；
-        作废不可恢复，审计记录中保留。本次导入修订的已有目标不会被作废。
-      </p>
-      <Field id="withdraw-import-reason" label="撤销原因" error={reasonError}>
-        <textarea
-          id="withdraw-import-reason"
-          rows={2}
-          value={reason}
-          onChange={(e) => {
-            setReason(e.target.value);
-            setConfirming(false);
-          }}
-          aria-invalid={!!reasonError}
-          aria-required
-        />
-      </Field>
-      <ErrorText error={error} />
-      {confirming ? (
-        <div className="banner banner-error" role="alert">
-          确定要作废本次导入新建的草稿吗？此操作不可恢复。
-          <div className="actions">
-            <button type="button" className="btn btn-danger" disabled={busy} onClick={withdraw}>
-              确认撤销
-            </button>
-            <button
-              type="button"
-              className="btn"
-              disabled={busy}
-              onClick={() => setConfirming(false)}
-            >
-              取消
-            </button>
-          </div>
-        </div>
-      ) : (
-        <div className="actions">
-          <button type="submit" className="btn btn-danger">
-            撤销本次导入
-          </button>
-          <button type="button" className="btn" onClick={() => setOpen(false)}>
-            取消
-          </button>
-        </div>
-      )}
-    </form>
+    <ReasonConfirmForm
+      id="withdraw-import-reason"
+      title="撤销本次导入"
+      intro={`本次导入新建了 ${created} 个目标。撤销将把其中仍为草稿的目标作废（已送审的不受影响）；作废不可恢复，审计记录中保留。本次导入修订的已有目标不会被作废。`}
+      reasonLabel="撤销原因"
+      submitLabel="撤销本次导入"
+      confirmLabel="确认撤销"
+      question="确定要作废本次导入新建的草稿吗？此操作不可恢复。"
+      onCancel={() => setOpen(false)}
+      onConfirm={async (reason) => {
+        setDone(
+          await api<ImportWithdrawal>(`/imports/${encodeURIComponent(importId)}/withdraw`, {
+            method: 'POST',
+            body: { reason },
+          }),
+        );
+      }}
+    />
   );
 }
 

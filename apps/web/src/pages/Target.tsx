@@ -9,6 +9,7 @@ import {
   Loading,
   Notice,
   PageError,
+  ReasonConfirmForm,
   StatusBadge,
   useLoad,
   useTitle,
@@ -435,85 +436,25 @@ function WithdrawForm({
   onCancel: () => void;
   onWithdrawn: (t: Target) => void;
 }) {
-  const [reason, setReason] = useState('');
-  const [reasonError, setReasonError] = useState<unknown>(null);
-  const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  function ask(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    setReasonError(reason.trim() ? null : '请填写作废原因');
-    if (reason.trim()) setConfirming(true);
-  }
-
-  async function withdraw() {
-    setBusy(true);
-    try {
-      onWithdrawn(
-        await api<Target>(`/targets/${encodeURIComponent(t.id)}/withdraw`, {
-          method: 'POST',
-          body: { reason: reason.trim() },
-        }),
-      );
-    } catch (err) {
-      if (fieldOf(err) === 'reason') setReasonError(err);
-      else setError(err);
-      setConfirming(false);
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
-    <form className="card" onSubmit={ask} noValidate aria-labelledby="withdraw-title">
-      <h2 id="withdraw-title">作废本目标</h2>
-      <p className="muted small">
-        作废后目标不再列入目标清单、看板和合计，也不能再修改、送审；审计记录中保留。作废不可恢复。
-      </p>
-      <Field id="withdraw-reason" label="作废原因" error={reasonError}>
-        <textarea
-          id="withdraw-reason"
-          rows={2}
-          value={reason}
-          onChange={(e) => {
-            setReason(e.target.value);
-            setConfirming(false);
-          }}
-          aria-invalid={!!reasonError}
-          aria-required
-        />
-      </Field>
-      <ErrorText error={error} />
-      {confirming ? (
-        <div className="banner banner-error" role="alert">
-          确定作废“{t.projectName}”吗？此操作不可恢复。
-          <div className="actions">
-            <button type="button" className="btn btn-danger" disabled={busy} onClick={withdraw}>
-              确认作废
-            </button>
-            <button
-              type="button"
-              className="btn"
-              disabled={busy}
-              onClick={() => setConfirming(false)}
-            >
-              取消
-            </button>
-          </div>
-        </div>
-      ) : (
-        <div className="actions">
-          <button type="submit" className="btn btn-danger">
-            作废
-          </button>
-          <button type="button" className="btn" onClick={onCancel}>
-            取消
-          </button>
-        </div>
-      )}
-    </form>
+    <ReasonConfirmForm
+      id="withdraw-reason"
+      title="作废本目标"
+      intro="作废后目标不再列入目标清单、看板和合计，也不能再修改、送审；审计记录中保留。作废不可恢复。"
+      reasonLabel="作废原因"
+      submitLabel="作废"
+      confirmLabel="确认作废"
+      question={`确定作废“${t.projectName}”吗？此操作不可恢复。`}
+      onCancel={onCancel}
+      onConfirm={async (reason) =>
+        onWithdrawn(
+          await api<Target>(`/targets/${encodeURIComponent(t.id)}/withdraw`, {
+            method: 'POST',
+            body: { reason },
+          }),
+        )
+      }
+    />
   );
 }
 
