@@ -3,6 +3,7 @@ import { Fen, formatYuan, parseIndicatorTarget } from '@bp/domain';
 import { FundFigures, SelfEvaluationSheet } from './self-evaluation.handlers';
 import { MonitoringTableView } from './monitoring-rounds.handlers';
 import { todayInShanghai } from '../monitoring/business-date';
+import { linesOf as linesIn, spanWidth as widthOf, TextMeasure } from '../shared/xlsx-text';
 
 type SheetIndicator = SelfEvaluationSheet['view']['indicators'][number];
 
@@ -31,22 +32,12 @@ const LINE = 14.5;
 const MIN_HEIGHT = 20;
 
 /**
- * Width of a text in column units. A Chinese character at 11 pt takes about 1.7 units as
- * LibreOffice prints it (9 in a 14-unit column wrap after 7–8): 1.8 keeps a little spare.
+ * A Chinese character at 11 pt takes about 1.7 units as LibreOffice prints it (9 in a 14-unit
+ * column wrap after 7–8): 1.8 keeps a little spare.
  */
-function textWidth(text: string): number {
-  return [...text].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e7f ? 1.8 : 1), 0);
-}
-
-/** Lines a wrapped text takes in `width` characters (no spreadsheet fits merged rows itself). */
-function linesOf(text: string, width: number): number {
-  return text
-    .split('\n')
-    .reduce((n, line) => n + Math.max(1, Math.ceil(textWidth(line) / Math.max(1, width - 0.5))), 0);
-}
-
-const spanWidth = (from: number, to: number) =>
-  WIDTHS.slice(from - 1, to).reduce((a, b) => a + b, 0);
+const MEASURE: TextMeasure = { wide: 1.8, padding: 0.5 };
+const linesOf = (text: string, width: number) => linesIn(text, width, MEASURE);
+const spanWidth = (from: number, to: number) => widthOf(WIDTHS, from, to);
 
 /** A cell of a row: its first and last column, its value, and how it is shown. */
 interface Put {

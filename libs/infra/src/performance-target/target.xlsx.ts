@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { CHECKPOINTS, formatWan, parseYuan, TargetStatus, TargetView } from '@bp/domain';
+import { linesOf as linesIn, spanWidth as widthOf, TextMeasure } from '../shared/xlsx-text';
 
 /** Chinese labels of the workflow states, as a budget officer reads them. */
 export const STATUS_LABEL: Readonly<Record<TargetStatus, string>> = {
@@ -25,20 +26,10 @@ const WAN_FORMAT = '0.00####';
 /** A budget figure of the API (元) as the table's 万元, exact to the fen. */
 const wan = (yuan: string) => Number(formatWan(parseYuan(yuan, 'budget')));
 
-/** Width of a text in Excel character units: a Chinese character takes about two. */
-function textWidth(text: string): number {
-  return [...text].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e7f ? 2 : 1), 0);
-}
-
-/** Lines a wrapped text takes in a column span of `width` characters (Excel does not fit merged cells). */
-function linesOf(text: string, width: number): number {
-  return text
-    .split('\n')
-    .reduce((n, line) => n + Math.max(1, Math.ceil(textWidth(line) / Math.max(1, width - 1))), 0);
-}
-
-const spanWidth = (from: number, to: number) =>
-  WIDTHS.slice(from - 1, to).reduce((a, b) => a + b, 0);
+/** In Excel character units a Chinese character takes about two. */
+const MEASURE: TextMeasure = { wide: 2, padding: 1 };
+const linesOf = (text: string, width: number) => linesIn(text, width, MEASURE);
+const spanWidth = (from: number, to: number) => widthOf(WIDTHS, from, to);
 
 class SheetWriter {
   constructor(readonly ws: ExcelJS.Worksheet) {}
