@@ -30,7 +30,8 @@ export default defineConfig({
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
   build: {
-    outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
+    // WEB_OUT_DIR: another place for the build (the API serves it with CONSOLE_DIR)
+    outDir: process.env.WEB_OUT_DIR ?? fileURLToPath(new URL('../../dist/web', import.meta.url)),
     emptyOutDir: true,
     assetsDir: 'assets',
     chunkSizeWarningLimit: 800,

@@ -9,6 +9,9 @@ import { dirname, join } from 'path';
  * `dist/apps/api/src/http/static-console.js` and from the TypeScript sources jest runs.
  */
 export function consoleDir(from: string = __dirname): string | undefined {
+  // CONSOLE_DIR: a build elsewhere (`WEB_OUT_DIR=… vite build`), e.g. one per parallel worktree
+  const configured = process.env.CONSOLE_DIR;
+  if (configured) return existsSync(join(configured, 'index.html')) ? configured : undefined;
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) {
       const web = join(dir, 'dist', 'web');
