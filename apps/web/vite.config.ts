@@ -21,6 +21,7 @@ const API_PATHS = [
   '/projections',
   '/jobs',
   '/health',
+  '/indicator-template',
   '/docs',
   '/docs-json',
 ];

@@ -24,6 +24,7 @@ import { MonitoringRoundsController } from './evaluation/monitoring-rounds.contr
 import { TargetExportsController } from './targets/target-exports.controller';
 import { AuthController } from './users/auth.controller';
 import { UsersController } from './users/users.controller';
+import { IndicatorTemplateController } from './indicators/indicator-template.controller';
 
 /** createApiApp settles the secret (JWT_SECRET or the database's) before the module is built. */
 function settledSecret(config: AppConfig): string {
@@ -69,6 +70,7 @@ export class AppModule implements NestModule {
         SelfEvaluationController,
         MonitoringRoundsController,
         MetricsController,
+        IndicatorTemplateController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
