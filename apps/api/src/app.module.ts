@@ -18,9 +18,12 @@ import { DisbursementsController } from './disbursements/disbursements.controlle
 import { MonitoringController } from './monitoring/monitoring.controller';
 import { ProjectionsController } from './projections/projections.controller';
 import { AlertsController } from './alerts/alerts.controller';
+import { UnitsController } from './alerts/units.controller';
+import { CalendarController } from './calendar/calendar.controller';
 import { AuditController } from './audit/audit.controller';
 import { SelfEvaluationController } from './evaluation/self-evaluation.controller';
 import { MonitoringRoundsController } from './evaluation/monitoring-rounds.controller';
+import { EvaluationConsoleController } from './evaluation/evaluation-console.controller';
 import { TargetExportsController } from './targets/target-exports.controller';
 import { AuthController } from './users/auth.controller';
 import { UsersController } from './users/users.controller';
@@ -66,9 +69,12 @@ export class AppModule implements NestModule {
         MonitoringController,
         ProjectionsController,
         AlertsController,
+        UnitsController,
+        CalendarController,
         AuditController,
         SelfEvaluationController,
         MonitoringRoundsController,
+        EvaluationConsoleController,
         MetricsController,
         IndicatorTemplateController,
       ],

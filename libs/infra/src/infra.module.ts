@@ -14,6 +14,7 @@ import {
   WithdrawTargetHandler,
 } from './performance-target/target.commands';
 import { GetTargetHandler, ListTargetsHandler } from './performance-target/target.queries';
+import { GetTargetChangesHandler } from './performance-target/target-changes.query';
 import { TargetStore } from './performance-target/target-store';
 import { CatchUpNotifier, producerRedis, PROJECTIONS_QUEUE, RedisClient } from './queue/queues';
 import { GetDepartmentGoalsHandler, ImportDocumentHandler } from './import/import.handlers';
@@ -46,6 +47,12 @@ import {
   SelfEvaluationSheetHandler,
 } from './evaluation/self-evaluation.handlers';
 import {
+  ListRoundsHandler,
+  RoundTargetsHandler,
+  ScoreSelfEvaluationHandler,
+  SelfEvaluationFormHandler,
+} from './evaluation/evaluation-console.handlers';
+import {
   FileReportHandler,
   MonitoringTableHandler,
   OpenRoundHandler,
@@ -71,6 +78,7 @@ const HANDLERS = [
   ReviewTargetHandler,
   WithdrawTargetHandler,
   GetTargetHandler,
+  GetTargetChangesHandler,
   ListTargetsHandler,
   ImportDocumentHandler,
   WithdrawImportHandler,
@@ -90,6 +98,10 @@ const HANDLERS = [
   ReviewSelfEvaluationHandler,
   GetSelfEvaluationHandler,
   SelfEvaluationSheetHandler,
+  ScoreSelfEvaluationHandler,
+  SelfEvaluationFormHandler,
+  ListRoundsHandler,
+  RoundTargetsHandler,
   OpenRoundHandler,
   FileReportHandler,
   ReviewReportHandler,

@@ -154,6 +154,26 @@ function assertEntries(s: TargetState, entries: readonly EvaluationEntry[]): voi
   }
 }
 
+/**
+ * The score a filing would get, without filing (the console shows it as the unit types): the
+ * same checks of the entries as a filing, but missing explanations are listed, not refused.
+ */
+export function previewSelfEvaluation(
+  s: TargetState,
+  entries: readonly EvaluationEntry[],
+  confirmed: Readonly<Record<string, number>> = {},
+  weights: ScoreWeights = DEFAULT_SCORE_WEIGHTS,
+): SelfEvaluationScore {
+  if (s.status !== 'approved' || !s.approved)
+    throw new IllegalState(
+      'TARGET_NOT_APPROVED',
+      `只有已批复的目标才能自评，该目标当前为“${statusNameZh(s.status)}”`,
+      s.status,
+    );
+  assertEntries(s, entries);
+  return selfEvaluationScore(s, entries, confirmed, weights);
+}
+
 /** The unit files its year-end values; explanations are required where an indicator is not fully met. */
 export function fileSelfEvaluation(
   cmd: FileSelfEvaluation,

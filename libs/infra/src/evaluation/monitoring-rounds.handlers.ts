@@ -14,6 +14,7 @@ import {
   MonitoringRound,
   NotFound,
   openRound,
+  parseIndicatorTarget,
   PERIOD_CHECKPOINT,
   roundCovers,
   periodOf,
@@ -154,6 +155,8 @@ export function monitoringTableView(s: TargetState, round: MonitoringRound) {
         level2: ind.level2,
         name: ind.name,
         target: ind.target,
+        // the kind of value 完成值 takes (数值 / 是否 / 文字), so a form can ask for the right one
+        targetKind: parseIndicatorTarget(ind.target).kind,
         completed: line?.completed ?? null,
         expected: line?.expected ?? null,
         likelihood: line?.likelihood ?? null,

@@ -1,0 +1,92 @@
+import request from 'supertest';
+import { createTestApp, TestApp } from '../support/app-factory';
+import { approve, importSeed } from '../support/workflow';
+
+// seed table 1: 汽车保险费, 4,000.00 元, nine indicators: 1辆, 是/否, 100%, 是/否 (产出); four 是/否 (效益); ≥85% (满意度)
+const T1 = '2022-314001-13030322P00391410001H';
+const yes = { kind: 'yesNo', value: true };
+const entries = (satisfaction: object, explanation?: string) => [
+  { index: 0, actual: { kind: 'number', value: 1 } },
+  { index: 1, actual: yes },
+  { index: 2, actual: { kind: 'number', value: 100 } },
+  ...[3, 4, 5, 6, 7].map((index) => ({ index, actual: yes })),
+  { index: 8, actual: satisfaction, ...(explanation ? { explanation } : {}) },
+];
+
+describe('self-evaluation score trial (POST /targets/:id/self-evaluation/score)', () => {
+  let t: TestApp;
+  let prep: string;
+  let dept: string;
+  const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const score = (body: object, token = prep, target = T1) =>
+    request(t.http).post(`/targets/${target}/self-evaluation/score`).set(as(token)).send(body);
+
+  beforeAll(async () => {
+    t = await createTestApp('self_evaluation_score');
+    prep = t.token({ sub: 'zhang', name: '张会计', roles: ['preparer'], unit: '314001' });
+    dept = t.token({
+      sub: 'liu',
+      name: '刘科长',
+      roles: ['department_reviewer'],
+      department: '314',
+    });
+    await importSeed(t);
+    await approve(t, T1);
+    await request(t.http)
+      .post(`/targets/${T1}/disbursements`)
+      .set(as(prep))
+      .send({ amount: '3600.00', date: '2022-11-20', voucherNo: '记-11-020' })
+      .expect(201);
+  });
+  afterAll(() => t.close());
+
+  it('answers the score a filing would get and writes nothing', async () => {
+    const before = await t.eventCount();
+    const r = await score({ entries: entries({ kind: 'number', value: 80 }) }).expect(200);
+    // execution 3,600 / 4,000 → 9; 产出 50; 效益 30; 满意度 10 × 80/85 = 9.4118 → 98.41, 优
+    expect(r.body).toMatchObject({
+      executionRatePct: 90,
+      executionScore: 9,
+      total: 98.41,
+      grade: '优',
+    });
+    expect(r.body.indicators[8]).toMatchObject({ name: '使用部门满意度', points: 10, score: 9.41 });
+    // a filing would be refused for the missing 未完成原因; the trial lists it instead
+    expect(r.body.missingExplanations).toEqual(['使用部门满意度']);
+    const met = await score({ entries: entries({ kind: 'number', value: 90 }) }).expect(200);
+    expect([met.body.total, met.body.missingExplanations]).toEqual([99, []]);
+    // the department reviewer may try shares too
+    await score({ entries: entries({ kind: 'number', value: 90 }) }, dept).expect(200);
+    expect(await t.eventCount()).toBe(before);
+    await request(t.http).get(`/targets/${T1}/self-evaluation`).set(as(prep)).expect(404);
+  });
+
+  it('refuses bad input with a 4xx and writes nothing', async () => {
+    const before = await t.eventCount();
+    const codes = async (body: object, target = T1) => {
+      const r = await score(body, prep, target);
+      return [r.status, r.body.error?.code];
+    };
+    expect(await codes({ entries: entries({ kind: 'number', value: '八十五' }) })).toEqual([
+      400,
+      'WRONG_KIND_OF_VALUE',
+    ]);
+    expect(await codes({ entries: entries({ kind: 'number', value: 80 }).slice(1) })).toEqual([
+      400,
+      'ENTRIES_INCOMPLETE',
+    ]);
+    expect(
+      await codes({ entries: entries({ kind: 'band', band: '达成', share: 50 }, '说明') }),
+    ).toEqual([400, 'SHARE_OUTSIDE_BAND']);
+    expect(await codes({ entries: 'all' })).toEqual([400, 'VALIDATION_FAILED']);
+    expect(
+      await codes({ entries: entries({ kind: 'met' }) }, '2022-314001-13030322P00385410001N'),
+    ).toEqual([409, 'TARGET_NOT_APPROVED']);
+    const other = t.token({ sub: 'wang', name: '王会计', roles: ['preparer'], unit: '314002' });
+    const outside = await score({ entries: entries({ kind: 'met' }) }, other);
+    expect(outside.status).toBe(404);
+    const auditor = t.token({ sub: 'audit', name: '审计员', roles: ['auditor'] });
+    expect((await score({ entries: entries({ kind: 'met' }) }, auditor)).status).toBe(403);
+    expect(await t.eventCount()).toBe(before);
+  });
+});
