@@ -139,6 +139,7 @@ export class AlertsController {
           fiscalYear: year(fiscalYear),
           ...dto,
           scoreWeights: weightsOf(dto.scoreWeights),
+          timeProgressMethod: dto.timeProgressMethod ?? 'days',
         }),
       )
     ).config;

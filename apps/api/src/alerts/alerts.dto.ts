@@ -19,7 +19,14 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsPercent } from '../http/percent.validator';
-import { ALERT_KINDS, AlertKind, MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from '@bp/domain';
+import {
+  ALERT_KINDS,
+  AlertKind,
+  MAX_FISCAL_YEAR,
+  MIN_FISCAL_YEAR,
+  TIME_PROGRESS_METHODS,
+  TimeProgressMethod,
+} from '@bp/domain';
 
 export class RecipientDto {
   @ApiProperty({ example: 'wang.ju' }) @IsString() @MinLength(1) @MaxLength(100) userId!: string;
@@ -95,6 +102,16 @@ export class MonitoringConfigDto {
   @IsOptional()
   @IsObject()
   scoreWeights?: { execution: number; groups: Record<string, number> };
+
+  @ApiPropertyOptional({
+    enum: TIME_PROGRESS_METHODS,
+    default: 'days',
+    description:
+      '序时进度: `days` = days elapsed ÷ days in year; `months` = whole months elapsed ÷ 12 (a month counts once its last day is over)',
+  })
+  @IsOptional()
+  @IsIn(TIME_PROGRESS_METHODS as TimeProgressMethod[], { message: '应为 days 或 months' })
+  timeProgressMethod?: TimeProgressMethod;
 }
 
 export class SweepDto {

@@ -2,7 +2,12 @@ import { sameJson } from '../shared/canonical-json';
 import { Command, DomainEvent, eventMetadata } from '../shared/decider';
 import { InvalidInput } from '../shared/errors';
 import { fieldNameZh } from '../shared/names.zh';
-import { DEFAULT_THRESHOLDS, Thresholds } from '../monitoring/execution';
+import {
+  DEFAULT_THRESHOLDS,
+  Thresholds,
+  TIME_PROGRESS_METHODS,
+  TimeProgressMethod,
+} from '../monitoring/execution';
 import { DEFAULT_SCORE_WEIGHTS, ScoreWeights } from '../evaluation/self-evaluation.score';
 
 /** Monitoring settings of one fiscal year: thresholds in pp and days before a red alert escalates. */
@@ -11,6 +16,8 @@ export interface MonitoringConfig extends Thresholds {
   readonly escalationDays: number;
   /** Points of the self-evaluation's parts (预算执行率 and each 一级指标); they add up to 100. */
   readonly scoreWeights: ScoreWeights;
+  /** 序时进度 by days (default) or by whole months; see TimeProgressMethod. */
+  readonly timeProgressMethod: TimeProgressMethod;
 }
 
 export const defaultMonitoringConfig = (fiscalYear: number): MonitoringConfig => ({
@@ -18,6 +25,7 @@ export const defaultMonitoringConfig = (fiscalYear: number): MonitoringConfig =>
   ...DEFAULT_THRESHOLDS,
   escalationDays: 3,
   scoreWeights: DEFAULT_SCORE_WEIGHTS,
+  timeProgressMethod: 'days',
 });
 
 export type MonitoringConfigSet = DomainEvent<'MonitoringConfigSet', MonitoringConfig>;
@@ -54,6 +62,13 @@ export function decideMonitoringConfig(
       'INVALID_ESCALATION_DAYS',
       '逾期上报天数应为 1 至 60 的整数',
       'escalationDays',
+    );
+  }
+  if (!TIME_PROGRESS_METHODS.includes(c.timeProgressMethod)) {
+    throw new InvalidInput(
+      'INVALID_TIME_PROGRESS_METHOD',
+      '序时进度计算方法应为 days（按天）或 months（按月）',
+      'timeProgressMethod',
     );
   }
   const w = c.scoreWeights;

@@ -20,11 +20,21 @@ export const PERIOD_CHECKPOINT: Readonly<Record<Period, Checkpoint>> = Object.fr
   P4: 'M12',
 });
 
+/**
+ * How time progress (序时进度) is measured: `days` = days elapsed ÷ days in year; `months` =
+ * whole months elapsed ÷ 12, a month counting once its last day is over (30 Jun → 6/12 = 50 %,
+ * 29 Jun → 5/12). Offices that report by month use the second, which moves in steps.
+ */
+export type TimeProgressMethod = 'days' | 'months';
+export const TIME_PROGRESS_METHODS: readonly TimeProgressMethod[] = ['days', 'months'];
+
 /** Alert thresholds in percentage points of lag (configuration, per fiscal year). */
 export interface Thresholds {
   readonly yellowPp: number;
   readonly redPp: number;
   readonly tolerancePp: number;
+  /** The year's time-progress method; `days` when absent. */
+  readonly timeProgressMethod?: TimeProgressMethod;
 }
 
 /** DOMAIN.md defaults: yellow at 10 pp, red at 20 pp, any lag above 0 pp misses a checkpoint. */
@@ -181,18 +191,30 @@ function sideOfYear(fiscalYear: number, date: BusinessDate): 'before' | 'within'
   return y > fiscalYear ? 'after' : 'within';
 }
 
-function timePctIn(fiscalYear: number, date: BusinessDate): number {
+/** Whole months over by the end of the date: its own month counts on its last day. */
+function monthsElapsed(date: BusinessDate): number {
+  const { y, m, d } = ymdOf(date);
+  return d === daysInMonth(y, m) ? m : m - 1;
+}
+
+function timePctIn(
+  fiscalYear: number,
+  date: BusinessDate,
+  method: TimeProgressMethod = 'days',
+): number {
   const side = sideOfYear(fiscalYear, date);
   if (side !== 'within') return side === 'before' ? 0 : 100;
+  if (method === 'months') return (monthsElapsed(date) / 12) * 100;
   return (dayOfYear(date) / daysInYear(fiscalYear)) * 100;
 }
 
 /**
- * Time progress (序时进度) of the date's year: days elapsed ÷ days in year × 100. The date
- * itself counts as elapsed because checkpoints are the end of their day (31 Dec → 100).
+ * Time progress (序时进度) of the date's year: by default days elapsed ÷ days in year × 100;
+ * with `months`, whole months elapsed ÷ 12 × 100. The date itself counts as elapsed because
+ * checkpoints are the end of their day (31 Dec → 100 either way).
  */
-export function timePct(date: BusinessDate): number {
-  return timePctIn(ymdOf(date).y, date);
+export function timePct(date: BusinessDate, method: TimeProgressMethod = 'days'): number {
+  return timePctIn(ymdOf(date).y, date, method);
 }
 
 function plannedPctIn(plan: EffectivePlan, fiscalYear: number, date: BusinessDate): number {
@@ -311,7 +333,7 @@ export function executionAsOf(
     disbursed,
     actualPct: roundPct(actual),
     plannedPct: roundPct(planned),
-    timePct: roundPct(timePctIn(fiscalYear, asOf)),
+    timePct: roundPct(timePctIn(fiscalYear, asOf, t.timeProgressMethod)),
     lagPp: roundPct(planned - actual),
     level: levelAt(planned - actual, atCheckpoint, t),
     checkpoints: CHECKPOINTS.map((cp) => checkpointView(input, cp, asOf)),

@@ -1,4 +1,4 @@
-import { alertMessage, AlertFacts } from '@bp/domain';
+import { alertMessage, AlertFacts, Recipient } from '@bp/domain';
 import { createTransport, Transporter } from 'nodemailer';
 import { randomUUID } from 'crypto';
 import { Database } from '../database/sql';
@@ -26,6 +26,15 @@ interface DeliveryRow {
   planned_pct: string;
   actual_pct: string;
   lag_pp: string;
+}
+
+/** One channel's outcome of a test message: the HTTP status of a webhook, an SMTP code if any. */
+export interface TestDelivery {
+  readonly channel: 'email' | 'webhook';
+  readonly address: string;
+  readonly status: 'delivered' | 'failed';
+  readonly statusCode: number | null;
+  readonly error?: string;
 }
 
 export interface DeliveryConfig {
@@ -87,6 +96,60 @@ export class DeliveryService {
     }
     await this.recordDelivered(d);
     return 'delivered';
+  }
+
+  /**
+   * A test message to one recipient on each channel they have, through the same transport as
+   * alerts (the robot's JSON under the outbound policy; SMTP when SMTP_URL is set), once, no
+   * retry: the admin sees at once whether each channel works and, for a webhook, its status.
+   */
+  async sendTest(r: Recipient, m: { title: string; text: string }): Promise<TestDelivery[]> {
+    const out: TestDelivery[] = [];
+    if (r.webhookUrl) out.push(await this.testWebhook(r.webhookUrl, m));
+    if (r.email) out.push(await this.testMail(r.email, m));
+    return out;
+  }
+
+  private async testWebhook(url: string, m: { title: string; text: string }) {
+    const base = { channel: 'webhook' as const, address: url };
+    try {
+      const reply = await postWebhook(
+        this.outbound,
+        url,
+        { 'Content-Type': 'application/json', 'X-Test-Message': '1' },
+        JSON.stringify({ msgtype: 'markdown', markdown: { title: m.title, text: m.text } }),
+        this.config.webhookTimeoutMs,
+      );
+      const ok = reply.status >= 200 && reply.status < 300;
+      const refused = reply.errcode !== undefined && reply.errcode !== 0;
+      return {
+        ...base,
+        status: ok && !refused ? ('delivered' as const) : ('failed' as const),
+        statusCode: reply.status,
+        ...(ok && !refused
+          ? {}
+          : {
+              error: refused
+                ? `群机器人拒收：错误码 ${reply.errcode}`
+                : `群机器人地址回应 HTTP ${reply.status}`,
+            }),
+      };
+    } catch (e) {
+      const error = deliveryError(e, 'webhook', this.config.webhookTimeoutMs);
+      return { ...base, status: 'failed' as const, statusCode: null, error };
+    }
+  }
+
+  private async testMail(to: string, m: { title: string; text: string }) {
+    const base = { channel: 'email' as const, address: to };
+    try {
+      await this.sendMail(to, m);
+      return { ...base, status: 'delivered' as const, statusCode: null };
+    } catch (e) {
+      const error = deliveryError(e, 'email', this.config.webhookTimeoutMs);
+      const code = (e as { responseCode?: number }).responseCode ?? null;
+      return { ...base, status: 'failed' as const, statusCode: code, error };
+    }
   }
 
   private async load(id: string): Promise<DeliveryRow | undefined> {

@@ -7,6 +7,7 @@ import {
   MonitoringConfig,
   MonitoringConfigSet,
   monitoringConfigStreamId,
+  TimeProgressMethod,
 } from '@bp/domain';
 import { Database, Sql } from '../database/sql';
 import { PostgresEventStore } from '../event-store/event-store';
@@ -21,8 +22,10 @@ export async function monitoringConfigOf(sql: Sql, fiscalYear: number): Promise<
     tolerance_pp: string;
     escalation_days: number;
     score_weights: ScoreWeights | null;
+    time_progress_method: TimeProgressMethod;
   }>(
-    `SELECT yellow_pp, red_pp, tolerance_pp, escalation_days, score_weights FROM monitoring_config WHERE fiscal_year = $1`,
+    `SELECT yellow_pp, red_pp, tolerance_pp, escalation_days, score_weights, time_progress_method
+       FROM monitoring_config WHERE fiscal_year = $1`,
     [fiscalYear],
   );
   const r = rows[0];
@@ -34,6 +37,7 @@ export async function monitoringConfigOf(sql: Sql, fiscalYear: number): Promise<
     tolerancePp: Number(r.tolerance_pp),
     escalationDays: r.escalation_days,
     scoreWeights: r.score_weights ?? DEFAULT_SCORE_WEIGHTS,
+    timeProgressMethod: r.time_progress_method,
   };
 }
 
@@ -61,18 +65,23 @@ export class SetMonitoringConfigHandler implements ICommandHandler<SetMonitoring
     const metadata = this.targets.metadata(caller, 'admin');
     const r = await runStreamCommand(this.db, this.store, {
       streamId: monitoringConfigStreamId(config.fiscalYear),
-      fold: (events) =>
-        events.length ? toDomainEvent<MonitoringConfigSet>(events[events.length - 1]).data : null,
+      // a setting recorded before the method existed was by days
+      fold: (events) => {
+        if (!events.length) return null;
+        const last = toDomainEvent<MonitoringConfigSet>(events[events.length - 1]).data;
+        return { ...last, timeProgressMethod: last.timeProgressMethod ?? 'days' };
+      },
       decide: (current) =>
         decideMonitoringConfig({ type: 'SetMonitoringConfig', data: config, metadata }, current),
       project: async (sql, events) => {
         for (const { data: c, metadata: m } of events) {
           await sql.query(
-            `INSERT INTO monitoring_config (fiscal_year, yellow_pp, red_pp, tolerance_pp, escalation_days, score_weights, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
+            `INSERT INTO monitoring_config (fiscal_year, yellow_pp, red_pp, tolerance_pp, escalation_days, score_weights, updated_at, time_progress_method)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (fiscal_year) DO UPDATE SET yellow_pp = EXCLUDED.yellow_pp, red_pp = EXCLUDED.red_pp,
                tolerance_pp = EXCLUDED.tolerance_pp, escalation_days = EXCLUDED.escalation_days,
-               score_weights = EXCLUDED.score_weights, updated_at = EXCLUDED.updated_at`,
+               score_weights = EXCLUDED.score_weights, updated_at = EXCLUDED.updated_at,
+               time_progress_method = EXCLUDED.time_progress_method`,
             [
               c.fiscalYear,
               c.yellowPp,
@@ -81,6 +90,7 @@ export class SetMonitoringConfigHandler implements ICommandHandler<SetMonitoring
               c.escalationDays,
               JSON.stringify(c.scoreWeights),
               m.at,
+              c.timeProgressMethod ?? 'days',
             ],
           );
         }

@@ -13,6 +13,7 @@ import { ImportId1764230000011 } from './1764230000011-import-id';
 import { AuditChain1764230000015 } from './1764230000015-audit-chain';
 import { RoundDepartment1764230000023 } from './1764230000023-round-department';
 import { TokenSecurity1764230000030 } from './1764230000030-token-security';
+import { TimeProgressMethod1764230000041 } from './1764230000041-time-progress-method';
 
 /** Every migration, in order. Listed, not globbed, so the same list works from ts and js. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   AuditChain1764230000015,
   RoundDepartment1764230000023,
   TokenSecurity1764230000030,
+  TimeProgressMethod1764230000041,
 ];
