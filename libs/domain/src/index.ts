@@ -32,3 +32,4 @@ export * from './evaluation/self-evaluation.decide';
 export * from './evaluation/monitoring-report';
 export * from './monitoring/execution-series';
 export * from './user/user';
+export * from './performance-target/target-diff';

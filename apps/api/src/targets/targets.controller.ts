@@ -26,6 +26,7 @@ import { InvalidInput } from '@bp/domain';
 import {
   Caller,
   CreateTargetCommand,
+  GetTargetChangesQuery,
   GetTargetQuery,
   ListTargetsQuery,
   ReviewTargetCommand,
@@ -113,6 +114,16 @@ export class TargetsController {
     );
     res.setHeader('ETag', `"${target.version}"`);
     return target;
+  }
+
+  @Get(':id/changes')
+  @ApiOkResponse({
+    description:
+      '{kind, from, to, firstSubmission, adjustmentId, reason, fields: [{field, label, before, after}], indicators: {added, removed, changed: [{before, after, parts}]}}: what changed since the version last reviewed (from: its stream version, null for 首次送审); with a pending adjustment, against the approved version in force',
+  })
+  @ApiNotFoundResponse({ description: "no such target in the caller's scope" })
+  changes(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    return this.queries.execute(new GetTargetChangesQuery(caller, checkId(id)));
   }
 
   @Patch(':id')
