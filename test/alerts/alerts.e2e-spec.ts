@@ -256,24 +256,30 @@ describe('alerts to unit heads when spending falls behind', () => {
     const head4 = t.token({ sub: 'head4', name: '赵主任', roles: ['unit_head'], unit: '314004' });
     const mine = await alerts(head4);
     expect(mine.map((a) => a.targetId)).toEqual([T34]);
+    const note = '6月底拨付的资金7月初到账；已安排7月15日前集中支付';
     const acked = await request(t.http)
       .post(`/alerts/${mine[0].id}/ack`)
       .set(auth(head4))
+      .send({ note: `  ${note}\n` })
       .expect(200);
-    expect(acked.body.acknowledgedAt).toEqual(expect.any(String));
+    expect(acked.body).toMatchObject({
+      acknowledgedAt: expect.any(String),
+      acknowledgedBy: { id: 'head4', name: '赵主任' },
+      acknowledgementNote: note,
+    });
     expect(await alerts(head4, { acknowledged: 'false' })).toEqual([]);
     const other = (await alerts()).find((a) => a.targetId === T1)!;
     await request(t.http).post(`/alerts/${other.id}/ack`).set(auth(head4)).expect(404);
-    const events = await t.sql<{ type: string; actor: string }>(
-      `SELECT type, metadata->'actor'->>'id' AS actor FROM events WHERE data->>'alertId' = $1 ORDER BY global_position`,
+    const events = await t.sql<{ type: string; actor: string; note: string | null }>(
+      `SELECT type, metadata->'actor'->>'id' AS actor, data->>'note' AS note FROM events WHERE data->>'alertId' = $1 ORDER BY global_position`,
       [mine[0].id],
     );
-    // who was warned when: raised, delivered by e-mail and robot, acknowledged by the head
+    // who was warned when: raised, delivered by e-mail and robot, acknowledged by the head with a note
     expect(events).toEqual([
-      { type: 'AlertRaised', actor: 'system' },
-      { type: 'AlertDelivered', actor: 'system' },
-      { type: 'AlertDelivered', actor: 'system' },
-      { type: 'AlertAcknowledged', actor: 'head4' },
+      { type: 'AlertRaised', actor: 'system', note: null },
+      { type: 'AlertDelivered', actor: 'system', note: null },
+      { type: 'AlertDelivered', actor: 'system', note: null },
+      { type: 'AlertAcknowledged', actor: 'head4', note },
     ]);
   });
 
@@ -322,6 +328,14 @@ describe('alerts to unit heads when spending falls behind', () => {
         .put('/config/monitoring/2022')
         .set(auth(admin))
         .send({ yellowPp: 30, redPp: 20, tolerancePp: 0, escalationDays: 3 }),
+      request(t.http)
+        .post(`/alerts/${(await alerts()).find((a) => !a.acknowledgedAt)!.id}/ack`)
+        .set(auth(admin))
+        .send({ note: '说'.repeat(1001) }),
+      request(t.http)
+        .post(`/alerts/${(await alerts()).find((a) => !a.acknowledgedAt)!.id}/ack`)
+        .set(auth(admin))
+        .send({ note: 42 }),
     ];
     for (const res of await Promise.all(bad)) {
       expect({ status: res.status, shape: typeof res.body.error?.code }).toEqual({

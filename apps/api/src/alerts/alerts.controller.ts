@@ -35,7 +35,14 @@ import { Queue } from 'bullmq';
 import { randomUUID } from 'crypto';
 import { Response } from 'express';
 import { CurrentCaller, Roles } from '../http/auth';
-import { AlertsQueryDto, MonitoringConfigDto, ReviewersDto, SweepDto, UnitDto } from './alerts.dto';
+import {
+  AckDto,
+  AlertsQueryDto,
+  MonitoringConfigDto,
+  ReviewersDto,
+  SweepDto,
+  UnitDto,
+} from './alerts.dto';
 
 const year = (text: string) => {
   const y = /^\d{4}$/.test(text) ? Number(text) : NaN;
@@ -178,15 +185,20 @@ export class AlertsController {
 
   @Post('alerts/:id/ack')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'the acknowledged alert' })
+  @ApiOkResponse({
+    description:
+      'the acknowledged alert; body {note?}: the reason for the lag and what will be done, kept in the AlertAcknowledged event (the trail) and answered as acknowledgementNote',
+  })
   async ack(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
+    @Body() dto: AckDto,
     @Res({ passthrough: true }) res: Response,
   ) {
     if (!/^[0-9a-f-]{36}$/.test(id))
       throw new InvalidInput('INVALID_ALERT_ID', '预警编号应为 UUID', 'id');
-    const r = await this.commands.execute(new AcknowledgeAlertCommand(caller, id));
+    const note = (dto?.note ?? '').trim();
+    const r = await this.commands.execute(new AcknowledgeAlertCommand(caller, id, note));
     res.setHeader('X-Event-Position', r.position.toString());
     return r.alert;
   }

@@ -151,3 +151,14 @@ export class AlertsQueryDto {
   @Max(MAX_FISCAL_YEAR)
   fiscalYear?: number;
 }
+
+export class AckDto {
+  @ApiPropertyOptional({
+    example: '6月底前集中支付的车辆保险费延至7月初结算；已与保险公司约定7月10日前付款',
+    description: '说明：滞后原因与整改措施（最多 1000 字）',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000, { message: '说明最多 1000 字' })
+  note?: string;
+}

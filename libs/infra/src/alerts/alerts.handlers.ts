@@ -35,7 +35,8 @@ interface AlertRow {
   recipients: { userId: string; name: string; role: string }[];
   raised_at: Date;
   acknowledged_at: Date | null;
-  acknowledged_by: { id: string; name: string } | null;
+  /** Who acknowledged, and their note (reason for the lag, what will be done) when given. */
+  acknowledged_by: { id: string; name: string; note?: string } | null;
   escalated_at: Date | null;
   escalated_to: { userId: string; name: string }[] | null;
   deliveries: {
@@ -89,7 +90,8 @@ function alertView(r: AlertRow) {
     deliveries: withInbox(r),
     raisedAt: r.raised_at.toISOString(),
     acknowledgedAt: r.acknowledged_at?.toISOString() ?? null,
-    acknowledgedBy: r.acknowledged_by,
+    acknowledgedBy: r.acknowledged_by && { id: r.acknowledged_by.id, name: r.acknowledged_by.name },
+    acknowledgementNote: r.acknowledged_by?.note ?? null,
     escalatedAt: r.escalated_at?.toISOString() ?? null,
   };
 }
@@ -147,6 +149,8 @@ export class AcknowledgeAlertCommand extends Command<{ alert: AlertView; positio
   constructor(
     readonly caller: Caller,
     readonly alertId: string,
+    /** The unit's note: why it lags and what it will do; '' for none. */
+    readonly note = '',
   ) {
     super();
   }
@@ -161,7 +165,7 @@ export class AcknowledgeAlertHandler implements ICommandHandler<AcknowledgeAlert
     private readonly targets: TargetStore,
   ) {}
 
-  async execute({ caller, alertId }: AcknowledgeAlertCommand) {
+  async execute({ caller, alertId, note }: AcknowledgeAlertCommand) {
     const row = await this.find(alertId);
     if (!row || !inScope(caller.scope, row.unit_code))
       throw new NotFound('ALERT_NOT_FOUND', `预警 ${alertId} 不存在`, { alertId });
@@ -183,13 +187,17 @@ export class AcknowledgeAlertHandler implements ICommandHandler<AcknowledgeAlert
       );
       const updated = await sql.query(
         `UPDATE alerts SET acknowledged_at = $2, acknowledged_by = $3 WHERE id = $1 AND acknowledged_at IS NULL`,
-        [alertId, metadata.at, JSON.stringify({ id: p.id, name: p.name })],
+        [
+          alertId,
+          metadata.at,
+          JSON.stringify({ id: p.id, name: p.name, ...(note ? { note } : {}) }),
+        ],
       );
       if (updated.rowCount === 0) return 0n;
       const event = {
         id: randomUUID(),
         type: 'AlertAcknowledged',
-        data: { alertId },
+        data: note ? { alertId, note } : { alertId },
         metadata: { ...metadata, command: 'AcknowledgeAlert' },
       };
       return (await this.store.append(sql, `alert-${alertId}`, rows[0]?.version ?? 0, [event]))
