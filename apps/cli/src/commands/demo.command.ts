@@ -26,6 +26,7 @@ import {
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
 import { withContext } from '../cli-context';
+import { DemoWork, keepBack, leaveWork, printWork } from './demo-work';
 
 const SEED = resolve(process.cwd(), '../shared/seeds/000_df8bd7cbddbfb745.txt');
 const YEAR = 2022;
@@ -224,7 +225,13 @@ export async function runDemo(): Promise<void> {
     console.log(
       `imported ${report.targets.length} targets (${report.created} new) of ${report.units.length} units`,
     );
-    const fresh = report.targets.filter((t) => t.status === 'draft').map((t) => t.id);
+    // the last clean drafts of each unit stay in review, so each reviewer has work (demo-work.ts)
+    const clean = report.targets.filter((t) => t.status === 'draft' && t.problems.length === 0);
+    const kept = clean.length >= 6 ? keepBack(clean.map((t) => t.id)) : undefined;
+    const keptIds = new Set(kept ? [...kept.department, ...kept.finance, kept.returned] : []);
+    const fresh = report.targets
+      .filter((t) => t.status === 'draft' && !keptIds.has(t.id))
+      .map((t) => t.id);
     const approved = await approveAll(app, fresh);
     console.log(`approved ${approved.length} targets`);
     const store = app.get(TargetStore);
@@ -237,8 +244,19 @@ export async function runDemo(): Promise<void> {
     console.log(
       'recorded a year of quarterly disbursements: about a third on plan, the rest behind',
     );
+    let work: DemoWork | undefined;
+    if (kept && approved.length > 0) {
+      work = await leaveWork(app, (who) => callerOf(USERS[who]), {
+        year: YEAR,
+        approved,
+        kept,
+        units: report.units,
+        people: USERS,
+      });
+    }
     await app.get(ProjectionRunner).catchUpAll();
     await ensureUsers(app);
     printLogins();
+    printWork(work);
   });
 }
