@@ -76,5 +76,7 @@ export function homeOf(user: User): string {
   if (user.roles.includes('department_reviewer') || user.roles.includes('finance_reviewer'))
     return '/reviews';
   if (user.roles.includes('auditor') && !user.roles.includes('admin')) return '/audit';
+  // a preparer's day starts with the unit's own targets: drafts, returns, adjustments
+  if (user.roles.includes('preparer') && !user.roles.includes('admin')) return '/unit-targets';
   return '/dashboard';
 }

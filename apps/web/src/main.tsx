@@ -13,6 +13,8 @@ import { AlertsPage } from './pages/Alerts';
 import { AuditPage } from './pages/Audit';
 import { ImportPage } from './pages/Import';
 import { UsersPage } from './pages/Users';
+import { UnitTargetsPage } from './pages/UnitTargets';
+import { TargetFormPage } from './pages/TargetForm';
 import './styles.css';
 
 // the chart page carries ECharts: loaded on first use, so sign-in and lists stay light
@@ -41,6 +43,7 @@ const NAV: NavItem[] = [
     label: '审核待办',
     roles: ['department_reviewer', 'finance_reviewer', 'auditor', 'admin'],
   },
+  { to: '/unit-targets', label: '本单位目标', roles: ['preparer', 'unit_head'] },
   { to: '/dashboard', label: '单位看板', roles: ALL },
   { to: '/alerts', label: '预警', roles: ALL },
   { to: '/audit', label: '审计', roles: ['auditor', 'admin', 'unit_head'] },
@@ -113,6 +116,30 @@ function App() {
         element={
           <Guard>
             <DashboardPage />
+          </Guard>
+        }
+      />
+      <Route
+        path="/unit-targets"
+        element={
+          <Guard roles={roles('/unit-targets')}>
+            <UnitTargetsPage />
+          </Guard>
+        }
+      />
+      <Route
+        path="/targets/new"
+        element={
+          <Guard roles={roles('/unit-targets')}>
+            <TargetFormPage />
+          </Guard>
+        }
+      />
+      <Route
+        path="/targets/:id/edit"
+        element={
+          <Guard roles={[...roles('/unit-targets'), 'admin']}>
+            <TargetFormPage />
           </Guard>
         }
       />

@@ -18,6 +18,7 @@ import { fieldOf } from '../errors';
 import { CHECKPOINT_NAMES, dateTime, STAGE_NAMES, statusName, wanYuan, yuan } from '../format';
 import type { Checkpoint, Grade, Indicator, Target, User } from '../types';
 import { Disbursements } from './Disbursements';
+import { PreparerActions } from './TargetActions';
 
 const CHECKPOINTS: Checkpoint[] = ['M3', 'M6', 'M10', 'M12'];
 const GRADES: Grade[] = ['优', '良', '中', '差'];
@@ -142,6 +143,8 @@ export function TargetPage() {
         />
       )}
 
+      <PreparerActions t={t} user={user} onChange={(n) => target.set(n)} />
+
       {t.problems.length > 0 && (
         <div className="banner banner-warn" role="note">
           <strong>待解决的问题（解决前不能送审）：</strong>
@@ -150,13 +153,6 @@ export function TargetPage() {
               <li key={p}>{p}</li>
             ))}
           </ul>
-        </div>
-      )}
-      {t.pendingAdjustment?.reason && (
-        <div className="banner banner-info" role="note">
-          调整申请审核中（{statusName(t.pendingAdjustment.status ?? '')}）：
-          {t.pendingAdjustment.reason}
-          。批复前原批复版本继续有效。
         </div>
       )}
 
