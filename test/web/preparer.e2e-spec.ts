@@ -102,6 +102,13 @@ describe('preparer: 本单位目标, the target form, submitting and adjusting (
     // saved without goals: the server's problems are shown on the form
     await page.getByText('已新建草稿。').waitFor();
     await page.getByLabel('服务器检查的问题').getByText('缺少绩效目标').waitFor();
+    // 送审 is refused while a problem stands, and the page says which
+    await page.getByRole('link', { name: '查看目标并送审' }).click();
+    await page.getByRole('button', { name: '送审', exact: true }).click();
+    await page.getByLabel('不能送审的原因').getByText('缺少绩效目标').waitFor();
+    expect((await read()).status).toBe('draft');
+    await page.getByRole('link', { name: '修改' }).click();
+    await page.getByRole('heading', { name: '修改绩效目标表' }).waitFor();
     await page
       .getByLabel('年度绩效目标')
       .fill('1.为辖区高龄老人发放居家养老服务补贴\n2.服务对象满意度不低于90%');
