@@ -1,3 +1,4 @@
+import { knownCalendar } from './calendar';
 import type { Level, Role, Status } from './types';
 
 export const ROLE_NAMES: Record<Role, string> = {
@@ -131,7 +132,7 @@ export function date(value: string | null | undefined): string {
   return `${p.year}-${p.month}-${p.day}`;
 }
 
-/** Today in Asia/Shanghai, `YYYY-MM-DD`. */
+/** Today in Asia/Shanghai, `YYYY-MM-DD`: by the server's clock (GET /calendar) once known. */
 export function today(): string {
-  return date(new Date().toISOString());
+  return knownCalendar()?.today ?? date(new Date().toISOString());
 }

@@ -4,6 +4,7 @@ import { HashRouter, Navigate, NavLink, Route, Routes, useLocation } from 'react
 import type { ReactNode } from 'react';
 import { AuthProvider, homeOf as home, useAuth } from './auth';
 import { roleName } from './format';
+import { useCalendar } from './calendar';
 import type { Role, User } from './types';
 import { LoginPage } from './pages/Login';
 import { ReviewsPage } from './pages/Reviews';
@@ -13,6 +14,10 @@ import { AlertsPage } from './pages/Alerts';
 import { AuditPage } from './pages/Audit';
 import { ImportPage } from './pages/Import';
 import { UsersPage } from './pages/Users';
+import { UnitsPage } from './pages/Units';
+import { SettingsPage } from './pages/Settings';
+import { OperationsPage } from './pages/Operations';
+import { DepartmentGoalsPage } from './pages/DepartmentGoals';
 import { UnitTargetsPage } from './pages/UnitTargets';
 import { TargetFormPage } from './pages/TargetForm';
 import './styles.css';
@@ -49,12 +54,22 @@ const NAV: NavItem[] = [
   { to: '/audit', label: '审计', roles: ['auditor', 'admin', 'unit_head'] },
   { to: '/import', label: '导入', roles: ['admin'] },
   { to: '/users', label: '用户', roles: ['admin'] },
+  { to: '/units', label: '单位负责人', roles: ['admin'] },
+  { to: '/settings', label: '监控参数', roles: ['admin'] },
+  { to: '/operations', label: '运行任务', roles: ['admin'] },
+  {
+    to: '/goals',
+    label: '部门目标',
+    roles: ['admin', 'department_reviewer', 'finance_reviewer', 'auditor'],
+  },
 ];
 
 const allowed = (user: User, roles: Role[]) => user.roles.some((r) => roles.includes(r));
 
 function Shell({ children }: { children: ReactNode }) {
   const { user, logout } = useAuth();
+  // every page's default year and date come from the server's calendar: wait for it once
+  const calendar = useCalendar();
   if (!user) return null;
   return (
     <div className="shell">
@@ -78,7 +93,7 @@ function Shell({ children }: { children: ReactNode }) {
           </button>
         </div>
       </header>
-      <main className="page">{children}</main>
+      <main className="page">{calendar ? children : <p className="muted loading">加载中…</p>}</main>
     </div>
   );
 }
@@ -193,6 +208,16 @@ function App() {
           </Guard>
         }
       />
+      {(
+        [
+          ['/units', <UnitsPage key="units" />],
+          ['/settings', <SettingsPage key="settings" />],
+          ['/operations', <OperationsPage key="operations" />],
+          ['/goals', <DepartmentGoalsPage key="goals" />],
+        ] as const
+      ).map(([path, page]) => (
+        <Route key={path} path={path} element={<Guard roles={roles(path)}>{page}</Guard>} />
+      ))}
       <Route path="*" element={<Home />} />
     </Routes>
   );

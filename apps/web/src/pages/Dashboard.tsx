@@ -6,6 +6,7 @@ import { ErrorText, Field, LevelMark, Loading, PageError, useLoad, useTitle } fr
 import { LEVEL_NAMES, pct, pp, today, toFen, yuan } from '../format';
 import type { Level, MonitoredTarget, MonitoredUnit } from '../types';
 import { unitNames } from '../units';
+import { currentFiscalYear } from '../calendar';
 
 type SortKey = 'name' | 'budget' | 'disbursed' | 'actualPct' | 'plannedPct' | 'lagPp' | 'level';
 const LEVEL_ORDER: Record<Level, number> = { red: 3, yellow: 2, green: 1 };
@@ -53,7 +54,7 @@ export function DashboardPage() {
     ? (user?.unit ?? undefined)
     : undefined;
   const [params, setParams] = useSearchParams();
-  const fiscalYear = Number(params.get('fiscalYear') ?? 2022) || 2022;
+  const fiscalYear = Number(params.get('fiscalYear')) || currentFiscalYear();
   // the year as typed; the query follows once it is a whole year
   const [yearText, setYearText] = useState(String(fiscalYear));
   const asOf = params.get('asOf') ?? defaultAsOf(fiscalYear);
@@ -275,45 +276,49 @@ export function DashboardPage() {
       ) : rows.length === 0 ? (
         <p className="empty">没有符合条件的已批复目标。</p>
       ) : (
-        <table className="grid sortable">
-          <thead>
-            <tr>
-              {!unit && <th>单位</th>}
-              {COLUMNS.map((c) => (
-                <th
-                  key={c.key}
-                  className={c.num ? 'num' : undefined}
-                  aria-sort={sort.key === c.key ? (sort.asc ? 'ascending' : 'descending') : 'none'}
-                >
-                  <button type="button" className="sort" onClick={() => sortBy(c.key)}>
-                    {c.label}
-                    <span className="arrow" aria-hidden="true">
-                      {sort.key === c.key ? (sort.asc ? '▲' : '▼') : '↕'}
-                    </span>
-                  </button>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((t) => (
-              <tr key={t.targetId}>
-                {!unit && <td className="mono">{t.unit}</td>}
-                <td>
-                  <Link to={`/targets/${encodeURIComponent(t.targetId)}`}>{t.name}</Link>
-                </td>
-                <td className="num">{yuan(t.budget)}</td>
-                <td className="num">{yuan(t.disbursed)}</td>
-                <td className="num">{pct(t.actualPct)}</td>
-                <td className="num">{pct(t.plannedPct)}</td>
-                <td className={`num ${t.lagPp > 0 ? 'lag' : ''}`}>{pp(t.lagPp)}</td>
-                <td>
-                  <LevelMark level={t.level} />
-                </td>
+        <div className="scroll-x">
+          <table className="grid sortable">
+            <thead>
+              <tr>
+                {!unit && <th>单位</th>}
+                {COLUMNS.map((c) => (
+                  <th
+                    key={c.key}
+                    className={c.num ? 'num' : undefined}
+                    aria-sort={
+                      sort.key === c.key ? (sort.asc ? 'ascending' : 'descending') : 'none'
+                    }
+                  >
+                    <button type="button" className="sort" onClick={() => sortBy(c.key)}>
+                      {c.label}
+                      <span className="arrow" aria-hidden="true">
+                        {sort.key === c.key ? (sort.asc ? '▲' : '▼') : '↕'}
+                      </span>
+                    </button>
+                  </th>
+                ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((t) => (
+                <tr key={t.targetId}>
+                  {!unit && <td className="mono">{t.unit}</td>}
+                  <td>
+                    <Link to={`/targets/${encodeURIComponent(t.targetId)}`}>{t.name}</Link>
+                  </td>
+                  <td className="num">{yuan(t.budget)}</td>
+                  <td className="num">{yuan(t.disbursed)}</td>
+                  <td className="num">{pct(t.actualPct)}</td>
+                  <td className="num">{pct(t.plannedPct)}</td>
+                  <td className={`num ${t.lagPp > 0 ? 'lag' : ''}`}>{pp(t.lagPp)}</td>
+                  <td>
+                    <LevelMark level={t.level} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

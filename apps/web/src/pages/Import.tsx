@@ -4,6 +4,7 @@ import { Link } from 'react-router-dom';
 import { api } from '../api';
 import { ErrorText, Field, Notice, ReasonConfirmForm, useTitle } from '../components';
 import { fieldOf } from '../errors';
+import { currentFiscalYear } from '../calendar';
 import { statusName, wanYuan, yuan } from '../format';
 import type { ImportReport, ImportWithdrawal } from '../types';
 
@@ -17,7 +18,7 @@ const OUTCOMES: Record<string, string> = {
 export function ImportPage() {
   useTitle('导入');
   const [file, setFile] = useState<File | null>(null);
-  const [year, setYear] = useState('2022');
+  const [year, setYear] = useState(String(currentFiscalYear()));
   const [preview, setPreview] = useState<ImportReport | null>(null);
   const [result, setResult] = useState<ImportReport | null>(null);
   const [errors, setErrors] = useState<{ file?: unknown; year?: unknown; form?: unknown }>({});
@@ -29,7 +30,7 @@ export function ImportPage() {
     // .doc and WPS files are converted by the server when LibreOffice is installed (otherwise a 415 says so)
     else if (!/\.(txt|docx|doc|wps|odt|rtf)$/i.test(file.name))
       fe.file = '只支持 .docx、.doc、.wps、.odt、.rtf 或 .txt 文件';
-    if (!/^\d{4}$/.test(year)) fe.year = '请输入四位年度，例如 2022';
+    if (!/^\d{4}$/.test(year)) fe.year = `请输入四位年度，例如 ${currentFiscalYear()}`;
     setErrors(fe);
     if (fe.file || fe.year) return null;
     const body = new FormData();

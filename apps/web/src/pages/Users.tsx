@@ -37,35 +37,37 @@ export function UsersPage() {
         <Loading />
       ) : (
         users.data && (
-          <table className="grid">
-            <thead>
-              <tr>
-                <th>账号</th>
-                <th>姓名</th>
-                <th>角色</th>
-                <th>单位</th>
-                <th>部门</th>
-                <th>状态</th>
-                <th>最近登录</th>
-                <th>操作</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.items.map((u) => (
-                <UserRow
-                  key={u.id}
-                  u={u}
-                  resetting={resetting === u.id}
-                  onReset={() => setResetting(resetting === u.id ? null : u.id)}
-                  patch={async (body, done) => {
-                    const ok = await patch(u, body, done);
-                    if (ok) setResetting(null);
-                  }}
-                  error={rowErrors[u.id]}
-                />
-              ))}
-            </tbody>
-          </table>
+          <div className="scroll-x">
+            <table className="grid">
+              <thead>
+                <tr>
+                  <th>账号</th>
+                  <th>姓名</th>
+                  <th>角色</th>
+                  <th>单位</th>
+                  <th>部门</th>
+                  <th>状态</th>
+                  <th>最近登录</th>
+                  <th>操作</th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.data.items.map((u) => (
+                  <UserRow
+                    key={u.id}
+                    u={u}
+                    resetting={resetting === u.id}
+                    onReset={() => setResetting(resetting === u.id ? null : u.id)}
+                    patch={async (body, done) => {
+                      const ok = await patch(u, body, done);
+                      if (ok) setResetting(null);
+                    }}
+                    error={rowErrors[u.id]}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
         )
       )}
       <AddUser
@@ -88,18 +90,28 @@ function UserRow(props: {
   const { u } = props;
   const [password, setPassword] = useState('');
   const [pwError, setPwError] = useState<string | null>(null);
+  // editing and disabling open below the row; disabling asks once more before it is sent
+  const [open, setOpen] = useState<'edit' | 'disable' | null>(null);
   return (
     <>
       <tr className={u.disabled ? 'done' : ''}>
         <td className="mono">{u.id}</td>
-        <td>{u.name}</td>
-        <td>{u.roles.map(roleName).join('、')}</td>
+        <td className="nowrap">{u.name}</td>
+        <td className="nowrap">{u.roles.map(roleName).join('、')}</td>
         <td className="mono">{u.unit ?? ''}</td>
         <td className="mono">{u.department ?? ''}</td>
         <td>{u.disabled ? <span className="status status-rejected">已停用</span> : '正常'}</td>
         <td className="nowrap">{dateTime(u.lastLoginAt) || '—'}</td>
         <td className="nowrap">
           <div className="row-actions">
+            <button
+              type="button"
+              className="btn btn-small"
+              aria-expanded={open === 'edit'}
+              onClick={() => setOpen(open === 'edit' ? null : 'edit')}
+            >
+              编辑
+            </button>
             <button
               type="button"
               className="btn btn-small"
@@ -120,7 +132,8 @@ function UserRow(props: {
               <button
                 type="button"
                 className="btn btn-small btn-danger-quiet"
-                onClick={() => void props.patch({ disabled: true }, `已停用 ${u.id}`)}
+                aria-expanded={open === 'disable'}
+                onClick={() => setOpen(open === 'disable' ? null : 'disable')}
               >
                 停用
               </button>
@@ -129,6 +142,43 @@ function UserRow(props: {
           <ErrorText error={props.error} />
         </td>
       </tr>
+      {open === 'disable' && (
+        <tr className="inline-form-row">
+          <td colSpan={8}>
+            <div className="banner banner-error" role="alert">
+              确定停用 {u.name}（{u.id}
+              ）？停用后该用户立即无法登录，已签发的登录凭证同时失效；之后可再启用。
+              <div className="actions">
+                <button
+                  type="button"
+                  className="btn btn-danger btn-small"
+                  onClick={() =>
+                    void props.patch({ disabled: true }, `已停用 ${u.id}`).then(() => setOpen(null))
+                  }
+                >
+                  确认停用
+                </button>
+                <button type="button" className="btn btn-small" onClick={() => setOpen(null)}>
+                  取消
+                </button>
+              </div>
+            </div>
+          </td>
+        </tr>
+      )}
+      {open === 'edit' && (
+        <tr className="inline-form-row">
+          <td colSpan={8}>
+            <EditUser
+              u={u}
+              onCancel={() => setOpen(null)}
+              save={(body) =>
+                props.patch(body, `已保存 ${u.id} 的姓名、角色和单位`).then(() => setOpen(null))
+              }
+            />
+          </td>
+        </tr>
+      )}
       {props.resetting && (
         <tr className="inline-form-row">
           <td colSpan={8}>
@@ -167,6 +217,81 @@ function UserRow(props: {
         </tr>
       )}
     </>
+  );
+}
+
+/** The name, roles, unit and department of a user; only what changed is sent. */
+function EditUser(props: {
+  u: ManagedUser;
+  save: (body: Record<string, unknown>) => Promise<void>;
+  onCancel: () => void;
+}) {
+  const { u } = props;
+  const [name, setName] = useState(u.name);
+  const [roles, setRoles] = useState<Role[]>([...u.roles]);
+  const [unit, setUnit] = useState(u.unit ?? '');
+  const [department, setDepartment] = useState(u.department ?? '');
+  const [error, setError] = useState<string | null>(null);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!name.trim()) return setError('请填写姓名');
+    if (roles.length === 0) return setError('请至少选择一个角色');
+    if (unit.trim() && !/^\d{6}$/.test(unit.trim())) return setError('单位编码为六位数字');
+    if (department.trim() && !/^\d{3}$/.test(department.trim()))
+      return setError('部门编码为三位数字');
+    setError(null);
+    const body: Record<string, unknown> = {};
+    if (name.trim() !== u.name) body.name = name.trim();
+    if ([...roles].sort().join() !== [...u.roles].sort().join()) body.roles = roles;
+    if (unit.trim() !== (u.unit ?? '')) body.unit = unit.trim() || null;
+    if (department.trim() !== (u.department ?? '')) body.department = department.trim() || null;
+    if (Object.keys(body).length === 0) return setError('没有改动');
+    void props.save(body);
+  }
+
+  return (
+    <form className="subform" noValidate onSubmit={submit} aria-label={`编辑 ${u.id}`}>
+      <div className="form-grid">
+        <Field id={`edit-name-${u.id}`} label="姓名">
+          <input id={`edit-name-${u.id}`} value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field id={`edit-unit-${u.id}`} label="单位编码">
+          <input id={`edit-unit-${u.id}`} value={unit} onChange={(e) => setUnit(e.target.value)} />
+        </Field>
+        <Field id={`edit-dept-${u.id}`} label="部门编码">
+          <input
+            id={`edit-dept-${u.id}`}
+            value={department}
+            onChange={(e) => setDepartment(e.target.value)}
+          />
+        </Field>
+      </div>
+      <fieldset className="checks">
+        <legend>角色</legend>
+        {ALL_ROLES.map((r) => (
+          <label key={r} className="check">
+            <input
+              type="checkbox"
+              checked={roles.includes(r)}
+              onChange={(e) =>
+                setRoles(e.target.checked ? [...roles, r] : roles.filter((x) => x !== r))
+              }
+            />
+            {ROLE_NAMES[r]}
+          </label>
+        ))}
+      </fieldset>
+      <ErrorText error={error} />
+      <div className="actions">
+        <button type="submit" className="btn btn-primary btn-small">
+          保存
+        </button>
+        <button type="button" className="btn btn-quiet btn-small" onClick={props.onCancel}>
+          取消
+        </button>
+      </div>
+    </form>
   );
 }
 
