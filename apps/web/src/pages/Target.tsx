@@ -113,6 +113,19 @@ export function TargetPage() {
               执行进度图
             </Link>
           )}
+          {t.status === 'approved' && (
+            <>
+              <Link
+                className="btn"
+                to={`/monitoring?fiscalYear=${t.fiscalYear}&target=${encodeURIComponent(t.id)}`}
+              >
+                双监控
+              </Link>
+              <Link className="btn" to={`/targets/${encodeURIComponent(t.id)}/self-evaluation`}>
+                绩效自评
+              </Link>
+            </>
+          )}
           <button type="button" className="btn" onClick={xlsx} disabled={downloading}>
             下载绩效目标表
           </button>

@@ -1,0 +1,153 @@
+import { mkdirSync } from 'fs';
+import { AddressInfo } from 'net';
+import { Browser, Page } from 'playwright-core';
+import request from 'supertest';
+import { createTestApp, TestApp } from '../support/app-factory';
+import { launchBrowser } from '../support/browser';
+import { approve, importSeed } from '../support/workflow';
+
+/**
+ * Issue 15 item 4 in Chromium (自评): the preparer fills the year-end values and sees the
+ * server's score change as they type, files it; the department reviewer confirms it; the
+ * 绩效自评表 page shows the total and grade. API calls only set up data and check results.
+ * UPDATE_SCREENSHOTS=1 writes docs/screenshots/self-evaluation-*.png.
+ */
+const SHOTS = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : null;
+const PASSWORD = 'console-test-pass';
+// seed table 1: 汽车保险费, 4,000.00 元, nine indicators: 1辆, 是, 100%, 是 (产出); four 是 (效益); ≥85% (满意度)
+const T1 = '2022-314001-13030322P00391410001H';
+const USERS = {
+  zhou: { name: '周审核', roles: ['department_reviewer'], department: '314' },
+  zhang: { name: '张填报', roles: ['preparer'], unit: '314001' },
+} as const;
+
+describe('自评: filed with a live score, confirmed by the department (Chromium)', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  const admin = () => ({ Authorization: `Bearer ${t.token({ sub: 'admin1', roles: ['admin'] })}` });
+
+  const shot = async (page: Page, name: string) => {
+    if (!SHOTS) return;
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  };
+
+  const signIn = async (user: keyof typeof USERS, width = 1366): Promise<Page> => {
+    const context = await browser.newContext({
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      viewport: { width, height: 860 },
+    });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.getByLabel('用户名').fill(user);
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: '退出' }).waitFor();
+    return page;
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp('web_self_evaluation');
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    for (const [id, u] of Object.entries(USERS)) {
+      await request(t.http)
+        .post('/users')
+        .set(admin())
+        .send({ id, password: PASSWORD, ...u })
+        .expect(201);
+    }
+    await importSeed(t);
+    await approve(t, T1);
+    await request(t.http)
+      .post(`/targets/${T1}/disbursements`)
+      .set(admin())
+      .send({ amount: '3600.00', date: '2022-11-20', voucherNo: '记-11-020' })
+      .expect(201);
+    browser = await launchBrowser();
+  }, 60000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** Fills the nine indicators of T1, 满意度 with `satisfaction`. */
+  const fillAll = async (page: Page, satisfaction: string) => {
+    const numbers: Record<number, string> = { 0: '1', 2: '100', 8: satisfaction };
+    for (let k = 0; k < 9; k++) {
+      const input = page.locator(`#se-${k}-value`);
+      const tag = await input.evaluate((el) => el.tagName);
+      if (tag === 'SELECT') await input.selectOption('是');
+      else await input.fill(numbers[k]);
+    }
+  };
+
+  it('shows the score as the preparer types, files it, and the reviewer confirms it', async () => {
+    const prep = await signIn('zhang');
+    await prep.goto(`${base}/#/targets/${T1}`);
+    await prep.locator('.page-head .actions').getByRole('link', { name: '绩效自评' }).click();
+    const form = prep.getByRole('form', { name: '填报绩效自评' });
+    await form.waitFor();
+    await form.getByText('填写全部指标后显示').waitFor();
+    await fillAll(prep, '90');
+    const total = form.getByTestId('total');
+    // execution 3,600 / 4,000 → 9 of 10; every indicator met → 99.00, 优
+    await form.getByTestId('grade').getByText('优').waitFor();
+    await total.getByText('99.00').waitFor();
+    const events = await t.eventCount();
+    // 满意度 80 of ≥85: 10 × 80/85 = 9.41 → 98.41, and a 未完成原因 is asked for
+    await prep.locator('#se-8-value').fill('80');
+    await total.getByText('98.41').waitFor();
+    await form.getByTestId('score-8').getByText('得分 9.41 / 10.00').waitFor();
+    await form.getByText('该指标未完全完成，请填写未完成原因').waitFor();
+    await prep.locator('#se-8-explanation').fill('部分司机未参加满意度调查');
+    await form.getByLabel('评价结论（选填）').fill('项目总体完成年度目标。');
+    await shot(prep, 'self-evaluation-form');
+    if (SHOTS) {
+      const narrowPrep = await signIn('zhang', 390);
+      await narrowPrep.goto(prep.url());
+      await fillAll(narrowPrep, '80');
+      await narrowPrep.getByTestId('total').getByText('98.41').waitFor();
+      await shot(narrowPrep, 'self-evaluation-form-390');
+      await narrowPrep.context().close();
+    }
+    expect(await t.eventCount()).toBe(events); // the scoring as one types wrote nothing
+    await form.getByRole('button', { name: '提交绩效自评' }).click();
+    await prep.getByText('已提交绩效自评，等待部门审核').waitFor();
+
+    const dept = await signIn('zhou');
+    await dept.goto(`${base}/#/targets/${T1}/self-evaluation`);
+    const review = dept.getByRole('form', { name: '审核绩效自评' });
+    await review.getByRole('button', { name: '确认通过' }).click();
+    await dept.getByText('已确认该绩效自评：总分 98.41，等级“优”').waitFor();
+    await dept.getByTestId('total').getByText('98.41').waitFor();
+    await dept.getByTestId('grade').getByText('优').waitFor();
+    await dept
+      .getByRole('table', { name: '绩效自评表' })
+      .getByText('部分司机未参加满意度调查')
+      .waitFor();
+    await shot(dept, 'self-evaluation');
+
+    const saved = await request(t.http)
+      .get(`/targets/${T1}/self-evaluation`)
+      .set(admin())
+      .expect(200);
+    expect(saved.body).toMatchObject({
+      status: 'accepted',
+      total: 98.41,
+      grade: '优',
+      conclusion: '项目总体完成年度目标。',
+      filedBy: { id: 'zhang' },
+      reviewedBy: { id: 'zhou' },
+    });
+
+    const narrow = await signIn('zhou', 390);
+    await narrow.goto(`${base}/#/targets/${T1}/self-evaluation`);
+    await narrow.getByRole('table', { name: '绩效自评表' }).waitFor();
+    await shot(narrow, 'self-evaluation-390');
+    for (const p of [dept, prep, narrow]) await p.context().close();
+  }, 120000);
+});
