@@ -14,6 +14,9 @@ import { AlertsPage } from './pages/Alerts';
 import { AuditPage } from './pages/Audit';
 import { ImportPage } from './pages/Import';
 import { UsersPage } from './pages/Users';
+import { MonitoringPage, MonitoringRoundPage } from './pages/Monitoring';
+import { MonitoringReportPage } from './pages/MonitoringReport';
+import { SelfEvaluationPage } from './pages/SelfEvaluation';
 import { UnitsPage } from './pages/Units';
 import { SettingsPage } from './pages/Settings';
 import { OperationsPage } from './pages/Operations';
@@ -51,6 +54,11 @@ const NAV: NavItem[] = [
   { to: '/unit-targets', label: '本单位目标', roles: ['preparer', 'unit_head'] },
   { to: '/dashboard', label: '单位看板', roles: ALL },
   { to: '/alerts', label: '预警', roles: ALL },
+  {
+    to: '/monitoring',
+    label: '双监控',
+    roles: ['preparer', 'unit_head', 'department_reviewer', 'finance_reviewer', 'admin'],
+  },
   { to: '/audit', label: '审计', roles: ['auditor', 'admin', 'unit_head'] },
   { to: '/import', label: '导入', roles: ['admin'] },
   { to: '/users', label: '用户', roles: ['admin'] },
@@ -173,6 +181,38 @@ function App() {
             <Suspense fallback={<p className="muted loading">加载图表…</p>}>
               <ExecutionPage />
             </Suspense>
+          </Guard>
+        }
+      />
+      <Route
+        path="/monitoring"
+        element={
+          <Guard roles={roles('/monitoring')}>
+            <MonitoringPage />
+          </Guard>
+        }
+      />
+      <Route
+        path="/monitoring/rounds/:roundId"
+        element={
+          <Guard roles={roles('/monitoring')}>
+            <MonitoringRoundPage />
+          </Guard>
+        }
+      />
+      <Route
+        path="/targets/:id/monitoring/:roundId"
+        element={
+          <Guard>
+            <MonitoringReportPage />
+          </Guard>
+        }
+      />
+      <Route
+        path="/targets/:id/self-evaluation"
+        element={
+          <Guard>
+            <SelfEvaluationPage />
           </Guard>
         }
       />
