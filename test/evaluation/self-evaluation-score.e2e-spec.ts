@@ -55,8 +55,14 @@ describe('self-evaluation score trial (POST /targets/:id/self-evaluation/score)'
     expect(r.body.missingExplanations).toEqual(['使用部门满意度']);
     const met = await score({ entries: entries({ kind: 'number', value: 90 }) }).expect(200);
     expect([met.body.total, met.body.missingExplanations]).toEqual([99, []]);
-    // the department reviewer may try shares too
-    await score({ entries: entries({ kind: 'number', value: 90 }) }, dept).expect(200);
+    // a share proposed in a band (部分达成 60–80%), and the reviewer trying the share they would confirm
+    const band = { entries: entries({ kind: 'band', band: '部分达成', share: 70 }, '调查未完成') };
+    const proposed = await score(band).expect(200);
+    expect([proposed.body.total, proposed.body.unconfirmed]).toEqual([96, ['使用部门满意度']]);
+    const confirmed = await score({ ...band, confirmedShares: { '8': 65 } }, dept).expect(200);
+    expect([confirmed.body.total, confirmed.body.unconfirmed]).toEqual([95.5, []]);
+    const outside = await score({ ...band, confirmedShares: { '8': 90 } }, dept);
+    expect([outside.status, outside.body.error.code]).toEqual([400, 'SHARE_OUTSIDE_BAND']);
     expect(await t.eventCount()).toBe(before);
     await request(t.http).get(`/targets/${T1}/self-evaluation`).set(as(prep)).expect(404);
   });

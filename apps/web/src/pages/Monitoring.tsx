@@ -5,7 +5,11 @@ import { api } from '../api';
 import { useAuth } from '../auth';
 import { ErrorText, Field, Loading, Notice, PageError, useLoad, useTitle } from '../components';
 import { fieldOf } from '../errors';
+import { currentFiscalYear, knownCalendar } from '../calendar';
 import { date, dateTime, today } from '../format';
+
+/** Today by the server's clock (the shell has asked for it), else the browser's. */
+const serverToday = () => knownCalendar()?.today ?? today();
 
 /** 双监控: the indicator monitoring rounds of a year, and a round's report status per target. */
 
@@ -57,7 +61,7 @@ export function MonitoringPage() {
   useTitle('双监控');
   const { has } = useAuth();
   const [params, setParams] = useSearchParams();
-  const fiscalYear = Number(params.get('fiscalYear')) || Number(today().slice(0, 4));
+  const fiscalYear = Number(params.get('fiscalYear')) || currentFiscalYear();
   const target = params.get('target');
   const [yearText, setYearText] = useState(String(fiscalYear));
   const rounds = useLoad(
@@ -141,7 +145,7 @@ export function MonitoringPage() {
                     <td className="nowrap">{r.asOf}</td>
                     <td className="nowrap">
                       {r.deadline}
-                      {r.deadline < today() && <span className="tag">已截止</span>}
+                      {r.deadline < serverToday() && <span className="tag">已截止</span>}
                     </td>
                     <td>{r.departmentCode ? `部门 ${r.departmentCode}` : '全部单位'}</td>
                     <td className="row-actions">
