@@ -640,8 +640,23 @@ describe('Chinese for every text a person reads', () => {
       'INVALID_WEIGHTS',
       config({ scoreWeights: { execution: '十' } }),
     );
+    await hit(
+      'a time-progress method that is none',
+      'VALIDATION_FAILED',
+      config({ timeProgressMethod: 'weeks' }),
+    );
     const unit = (heads: object[], code = '314001', name = '民政局本级') =>
       http().put(`/units/${code}`).set(as('admin')).send({ name, heads });
+    const testMessage = (code: string, userId: string) =>
+      http().post(`/units/${code}/heads/${userId}/test-message`).set(as('admin'));
+    await hit('a test message to no head', 'HEAD_NOT_FOUND', testMessage('314001', 'nobody'));
+    // a unit of its own (no targets), so the walk's alerts keep their recipients
+    await unit([{ userId: 'h0', name: '王' }], '314099', '无渠道单位').expect(200);
+    await hit(
+      'a test message to a head without channels',
+      'NO_CHANNELS',
+      testMessage('314099', 'h0'),
+    );
     await hit('a head without id', 'INVALID_RECIPIENT', unit([{ userId: ' ', name: '王' }]));
     await hit('a head without name', 'INVALID_RECIPIENT', unit([{ userId: 'h1', name: ' ' }]));
     await hit(
@@ -1016,6 +1031,18 @@ describe('Chinese for every text a person reads', () => {
             {
               type: 'SetMonitoringConfig',
               data: { ...config, escalationDays: 0, scoreWeights: weights },
+              metadata,
+            } as never,
+            null,
+          ),
+      ],
+      [
+        'INVALID_TIME_PROGRESS_METHOD',
+        () =>
+          decideMonitoringConfig(
+            {
+              type: 'SetMonitoringConfig',
+              data: { ...config, timeProgressMethod: 'weeks', scoreWeights: weights },
               metadata,
             } as never,
             null,

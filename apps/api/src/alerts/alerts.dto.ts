@@ -110,7 +110,9 @@ export class MonitoringConfigDto {
       '序时进度: `days` = days elapsed ÷ days in year; `months` = whole months elapsed ÷ 12 (a month counts once its last day is over)',
   })
   @IsOptional()
-  @IsIn(TIME_PROGRESS_METHODS as TimeProgressMethod[], { message: '应为 days 或 months' })
+  @IsIn(TIME_PROGRESS_METHODS as TimeProgressMethod[], {
+    message: '应为 `days`（按天）或 `months`（按月）',
+  })
   timeProgressMethod?: TimeProgressMethod;
 }
 

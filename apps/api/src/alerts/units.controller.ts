@@ -72,7 +72,7 @@ export class UnitsController {
     );
     const head = rows[0]?.heads.find((h) => h.userId === userId);
     if (!head)
-      throw new NotFound('HEAD_NOT_FOUND', `单位 ${code} 没有账号为 ${userId} 的单位负责人`, {
+      throw new NotFound('HEAD_NOT_FOUND', `单位 ${code} 没有账号为 \`${userId}\` 的单位负责人`, {
         code,
         userId,
       });

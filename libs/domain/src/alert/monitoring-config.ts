@@ -67,7 +67,7 @@ export function decideMonitoringConfig(
   if (!TIME_PROGRESS_METHODS.includes(c.timeProgressMethod)) {
     throw new InvalidInput(
       'INVALID_TIME_PROGRESS_METHOD',
-      '序时进度计算方法应为 days（按天）或 months（按月）',
+      '序时进度计算方法应为 `days`（按天）或 `months`（按月）',
       'timeProgressMethod',
     );
   }

@@ -167,6 +167,7 @@ export const FIELD_NAMES_ZH: Readonly<Record<string, string>> = {
   roles: '角色',
   roundId: '监控轮次编号',
   scoreWeights: '评分权重',
+  timeProgressMethod: '序时进度计算方法',
   share: '得分比例',
   source: '资金来源',
   stage: '审核阶段',
