@@ -67,6 +67,26 @@ describe('self-evaluation score trial (POST /targets/:id/self-evaluation/score)'
     await request(t.http).get(`/targets/${T1}/self-evaluation`).set(as(prep)).expect(404);
   });
 
+  it('gives the form the kind of value each indicator takes', async () => {
+    const form = await request(t.http)
+      .get(`/targets/${T1}/self-evaluation/form`)
+      .set(as(prep))
+      .expect(200);
+    const [q, b] = ['quantitative', 'boolean'];
+    expect(form.body.indicators.map((i: { targetKind: string }) => i.targetKind)).toEqual([
+      q,
+      b,
+      q,
+      b,
+      b,
+      b,
+      b,
+      b,
+      q,
+    ]);
+    expect(form.body).toMatchObject({ status: 'approved', budget: '4000.00', evaluation: null });
+  });
+
   it('refuses bad input with a 4xx and writes nothing', async () => {
     const before = await t.eventCount();
     const codes = async (body: object, target = T1) => {
