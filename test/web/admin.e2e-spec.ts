@@ -56,17 +56,18 @@ describe('admin pages (Chromium)', () => {
   };
 
   /** Nothing on the page makes a phone scroll sideways (wide tables scroll inside their box). */
-  const fitsPhone = async (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+  const fitsPhone = async (page: Page) =>
+    Number(await page.evaluate('document.documentElement.scrollWidth'));
 
   /** What sticks out, for the failure message: the first elements reaching past the screen. */
   const widest = async (page: Page) =>
-    page.evaluate(() =>
-      [...document.querySelectorAll('body *')]
+    String(
+      await page.evaluate(`[...document.querySelectorAll('body *')]
         .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
         .filter((e) => !e.closest('.scroll-x, .topbar nav'))
         .slice(0, 3)
-        .map((e) => `${e.tagName.toLowerCase()}.${e.className}`)
-        .join(' '),
+        .map((e) => e.tagName.toLowerCase() + '.' + e.className)
+        .join(' ')`),
     );
 
   beforeAll(async () => {

@@ -24,6 +24,7 @@ import {
   TargetState,
   actualPct,
   timePct,
+  TimeProgressMethod,
 } from '@bp/domain';
 import { randomUUID } from 'crypto';
 import { Database } from '../database/sql';
@@ -121,11 +122,16 @@ function disbursedBy(s: TargetState, date: string): bigint {
 }
 
 /** The 执行监控表 of a target in a round: the money side beside each indicator's target and completion. */
-export function monitoringTableView(s: TargetState, round: MonitoringRound) {
+export function monitoringTableView(
+  s: TargetState,
+  round: MonitoringRound,
+  method: TimeProgressMethod = 'days',
+) {
   const budget = s.approved?.content.budget.total ?? 0n;
   const disbursed = disbursedBy(s, round.asOf);
   const spending = actualPct(disbursed, budget);
-  const elapsed = timePct(round.asOf);
+  // the year's 序时进度 method: the expected full year is the money at the pace of time so far
+  const elapsed = timePct(round.asOf, method);
   const expected =
     elapsed > 0 ? (disbursed * 10000n) / BigInt(Math.max(1, Math.round(elapsed * 100))) : 0n;
   const report = s.reports[round.roundId];
@@ -210,8 +216,9 @@ export class FileReportHandler implements ICommandHandler<FileReportCommand> {
       data: { targetId, round, today, lines },
       metadata,
     }));
-    const table = monitoringTableView(o.state, round);
-    const threshold = (await monitoringConfigOf(this.db, round.fiscalYear)).yellowPp;
+    const config = await monitoringConfigOf(this.db, round.fiscalYear);
+    const table = monitoringTableView(o.state, round, config.timeProgressMethod);
+    const threshold = config.yellowPp;
     const divergence = table.divergencePp !== null && Math.abs(table.divergencePp) > threshold;
     if (divergence) {
       await this.sweeps.raiseDivergence(
@@ -261,7 +268,11 @@ export class ReviewReportHandler implements ICommandHandler<ReviewReportCommand>
       data,
       metadata,
     }));
-    return { table: monitoringTableView(o.state, round), position: o.position };
+    const { timeProgressMethod } = await monitoringConfigOf(this.db, round.fiscalYear);
+    return {
+      table: monitoringTableView(o.state, round, timeProgressMethod),
+      position: o.position,
+    };
   }
 }
 
@@ -287,7 +298,8 @@ export class MonitoringTableHandler implements IQueryHandler<MonitoringTableQuer
     const { state } = await this.targets.load(targetId, caller.scope);
     if (!roundCovers(round, state.unitCode))
       throw new NotFound('ROUND_NOT_FOUND', `监控轮次 ${roundId} 不存在`, { roundId });
-    return monitoringTableView(state, round);
+    const { timeProgressMethod } = await monitoringConfigOf(this.db, round.fiscalYear);
+    return monitoringTableView(state, round, timeProgressMethod);
   }
 }
 
