@@ -151,6 +151,8 @@ describe('web console in Chromium', () => {
     await page.getByRole('link', { name: '预警' }).click();
     const alertRow = page.getByRole('row').filter({ hasText: target.name }).first();
     await alertRow.getByRole('button', { name: '确认' }).click();
+    // the note is optional: acknowledging without one still works
+    await page.getByRole('button', { name: '提交确认' }).click();
     await alertRow.getByText('已确认').waitFor();
     await shot(page, 'alerts');
 
@@ -206,7 +208,8 @@ describe('web console in Chromium', () => {
     const target = ready('314001')[0]; // approved by the first test, through both stages
     const page = await signIn('sun');
     await page.getByRole('link', { name: '审计' }).click();
-    await page.getByLabel('目标编号').fill(target.id);
+    // the trail's own 目标编号 (the integrity check and the as-of view have one each)
+    await page.getByRole('form', { name: '审计查询条件' }).getByLabel('目标编号').fill(target.id);
     await page.getByRole('button', { name: '查询' }).click();
     await page.getByText('周审核').first().waitFor();
     await shot(page, 'audit');

@@ -114,7 +114,9 @@ export interface ReviewItem {
   readonly stage: 'department' | 'finance';
   readonly kind: 'target' | 'adjustment';
   readonly unitCode: string;
+  readonly unitName?: string;
   readonly projectName: string;
+  readonly budget?: { readonly total: string } | null;
   readonly since: string;
 }
 
@@ -186,6 +188,7 @@ export interface Alert {
   readonly raisedAt?: string;
   readonly acknowledgedAt: string | null;
   readonly acknowledgedBy?: Person | null;
+  readonly acknowledgementNote?: string | null;
 }
 
 export interface AuditEvent {

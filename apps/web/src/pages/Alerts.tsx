@@ -2,8 +2,9 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../api';
 import { useAuth } from '../auth';
-import { ErrorText, LevelMark, Loading, PageError, useLoad, useTitle } from '../components';
-import { ALERT_KINDS, CHANNEL_NAMES, CHECKPOINT_NAMES, date, dateTime, pp } from '../format';
+import { LevelMark, Loading, Notice, PageError, useLoad, useTitle } from '../components';
+import { ALERT_KINDS, CHANNEL_NAMES, CHECKPOINT_NAMES, date, dateTime, pp, today } from '../format';
+import { AckForm, AlertFilterBar, type AlertFilters } from './AlertAck';
 import type { Alert, Delivery } from '../types';
 
 type View = 'open' | 'all';
@@ -40,32 +41,22 @@ export function AlertsPage() {
   const { has } = useAuth();
   const canAck = has('unit_head', 'department_reviewer', 'finance_reviewer', 'preparer', 'admin');
   const [view, setView] = useState<View>('open');
+  const [filters, setFilters] = useState<AlertFilters>({ fiscalYear: '', level: '', kind: '' });
   const list = useLoad(
     () =>
       api<{ items: Alert[] }>('/alerts', {
-        query: view === 'open' ? { acknowledged: false } : {},
+        query: { ...filters, acknowledged: view === 'open' ? false : undefined },
       }),
-    [view],
+    [view, filters.fiscalYear, filters.level, filters.kind],
   );
-  const [rowErrors, setRowErrors] = useState<Record<string, unknown>>({});
-  const [busy, setBusy] = useState<string | null>(null);
+  const [acking, setAcking] = useState<string | null>(null);
+  const [acked, setAcked] = useState<Alert | null>(null);
+  const years = Array.from({ length: 6 }, (_, i) => Number(today().slice(0, 4)) - i);
 
-  async function ack(a: Alert) {
-    setBusy(a.id);
-    setRowErrors((e) => ({ ...e, [a.id]: null }));
-    try {
-      const next = await api<Alert>(`/alerts/${encodeURIComponent(a.id)}/ack`, { method: 'POST' });
-      const acknowledgedAt = next?.acknowledgedAt ?? new Date().toISOString();
-      list.set({
-        items: (list.data?.items ?? []).map((x) =>
-          x.id === a.id ? { ...x, ...next, acknowledgedAt } : x,
-        ),
-      });
-    } catch (e) {
-      setRowErrors((r) => ({ ...r, [a.id]: e }));
-    } finally {
-      setBusy(null);
-    }
+  function onAcked(next: Alert) {
+    setAcking(null);
+    setAcked(next);
+    list.set({ items: (list.data?.items ?? []).map((x) => (x.id === next.id ? next : x)) });
   }
 
   const items = list.data?.items ?? [];
@@ -97,69 +88,105 @@ export function AlertsPage() {
           全部
         </button>
       </div>
+      <AlertFilterBar value={filters} years={years} onChange={setFilters} />
+      {acked && (
+        <Notice>
+          已确认预警“{acked.name || acked.targetId}”
+          {acked.acknowledgementNote ? `，说明：${acked.acknowledgementNote}` : '（未填写说明）'}
+          。说明已记入审计记录。
+        </Notice>
+      )}
       <PageError error={list.error} />
       {list.loading && !list.data ? (
         <Loading />
       ) : items.length === 0 && !list.error ? (
         <p className="empty">{view === 'open' ? '没有待确认的预警。' : '暂无预警。'}</p>
       ) : (
-        <table className="grid">
-          <thead>
-            <tr>
-              <th>目标</th>
-              <th>类型</th>
-              <th>等级</th>
-              <th>期间</th>
-              <th>截至日期</th>
-              <th className="num">滞后（百分点）</th>
-              <th>送达</th>
-              <th>确认</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((a) => {
-              const d = deliverySummary(a.deliveries ?? []);
-              return (
-                <tr key={a.id} className={a.acknowledgedAt ? 'done' : ''}>
-                  <td>
-                    <Link to={`/targets/${encodeURIComponent(a.targetId)}`}>
-                      {a.name || a.targetId}
-                    </Link>
-                    <div className="sub mono">{a.unit}</div>
-                  </td>
-                  <td className="nowrap">{ALERT_KINDS[a.kind] ?? a.kind}</td>
-                  <td>
-                    <LevelMark level={a.level} />
-                  </td>
-                  <td className="nowrap">{CHECKPOINT_NAMES[a.period] ?? a.period}</td>
-                  <td className="nowrap">{date(a.asOf)}</td>
-                  <td className="num lag">{pp(a.lagPp)}</td>
-                  <td className={d.failed ? 'warn-text small' : 'small'}>{d.text}</td>
-                  <td className="nowrap">
-                    {a.acknowledgedAt ? (
-                      <span className="acked">
-                        已确认
-                        <span className="sub">{dateTime(a.acknowledgedAt)}</span>
-                      </span>
-                    ) : canAck ? (
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        disabled={busy === a.id}
-                        onClick={() => ack(a)}
-                      >
-                        确认
-                      </button>
-                    ) : (
-                      <span className="muted">未确认</span>
-                    )}
-                    <ErrorText error={rowErrors[a.id]} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="scroll-x">
+          <table className="grid stack-sm">
+            <thead>
+              <tr>
+                <th>目标</th>
+                <th>类型</th>
+                <th>等级</th>
+                <th>期间</th>
+                <th>截至日期</th>
+                <th className="num">滞后（百分点）</th>
+                <th>送达</th>
+                <th>确认</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((a) => {
+                const d = deliverySummary(a.deliveries ?? []);
+                return [
+                  <tr key={a.id} className={a.acknowledgedAt ? 'done' : ''}>
+                    <td data-label="目标">
+                      <Link to={`/targets/${encodeURIComponent(a.targetId)}`}>
+                        {a.name || a.targetId}
+                      </Link>
+                      <div className="sub mono">{a.unit}</div>
+                    </td>
+                    <td data-label="类型" className="nowrap">
+                      {ALERT_KINDS[a.kind] ?? a.kind}
+                    </td>
+                    <td data-label="等级">
+                      <LevelMark level={a.level} />
+                    </td>
+                    <td data-label="期间" className="nowrap">
+                      {CHECKPOINT_NAMES[a.period] ?? a.period}
+                    </td>
+                    <td data-label="截至日期" className="nowrap">
+                      {date(a.asOf)}
+                    </td>
+                    <td data-label="滞后（百分点）" className="num lag">
+                      {pp(a.lagPp)}
+                    </td>
+                    <td data-label="送达" className={d.failed ? 'warn-text small' : 'small'}>
+                      {d.text}
+                    </td>
+                    <td data-label="确认" className="nowrap">
+                      {a.acknowledgedAt ? (
+                        <span className="acked">
+                          已确认
+                          <span className="sub">
+                            {dateTime(a.acknowledgedAt)}
+                            {a.acknowledgedBy ? ` · ${a.acknowledgedBy.name}` : ''}
+                          </span>
+                        </span>
+                      ) : canAck ? (
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          aria-expanded={acking === a.id}
+                          onClick={() => setAcking(acking === a.id ? null : a.id)}
+                        >
+                          确认
+                        </button>
+                      ) : (
+                        <span className="muted">未确认</span>
+                      )}
+                    </td>
+                  </tr>,
+                  a.acknowledgementNote ? (
+                    <tr key={`${a.id}-note`} className="done">
+                      <td colSpan={8} className="small pre">
+                        确认说明：{a.acknowledgementNote}
+                      </td>
+                    </tr>
+                  ) : null,
+                  acking === a.id && !a.acknowledgedAt ? (
+                    <tr key={`${a.id}-ack`} className="inline-form-row">
+                      <td colSpan={8}>
+                        <AckForm alert={a} onCancel={() => setAcking(null)} onAcked={onAcked} />
+                      </td>
+                    </tr>
+                  ) : null,
+                ];
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

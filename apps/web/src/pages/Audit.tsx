@@ -6,6 +6,7 @@ import { ErrorText, Field, Loading, PageError, useTitle } from '../components';
 import { fieldOf } from '../errors';
 import { ALERT_KINDS, CHECKPOINT_NAMES, dateTime, roleName, STAGE_NAMES, yuan } from '../format';
 import type { AuditEvent } from '../types';
+import { AsOfCard, VerifyCard } from './AuditTools';
 
 export const EVENT_TYPES: Record<string, string> = {
   TargetCreated: '创建目标',
@@ -13,6 +14,7 @@ export const EVENT_TYPES: Record<string, string> = {
   TargetSubmitted: '送审',
   TargetReviewed: '审核',
   TargetApproved: '批复',
+  TargetWithdrawn: '作废目标',
   AdjustmentRequested: '申请调整',
   AdjustmentApproved: '调整批复',
   DisbursementRecorded: '登记支出',
@@ -31,6 +33,11 @@ export const EVENT_TYPES: Record<string, string> = {
   MonitoringReportReviewed: '审核监控报告',
   SelfEvaluationFiled: '填报自评',
   SelfEvaluationReviewed: '审核自评',
+  UserCreated: '创建用户',
+  UserChanged: '修改用户',
+  UserPasswordSet: '设置密码',
+  UserDisabled: '停用用户',
+  UserEnabled: '启用用户',
 };
 
 /** Money in event data is a string of fen. */
@@ -72,6 +79,10 @@ function summaryOf(e: AuditEvent): string {
       ]
         .filter(Boolean)
         .join(' · ');
+    case 'AlertAcknowledged':
+      return d.note ? `确认说明：${s('note')}` : '已确认（未填写说明）';
+    case 'TargetWithdrawn':
+      return s('reason');
     case 'UnitRecorded':
     case 'UnitUpdated':
       return `${s('code') || s('unitCode')} ${s('name')}`;
@@ -88,15 +99,17 @@ function targetOf(e: AuditEvent): string | undefined {
 
 interface Filters {
   targetId: string;
+  unit: string;
   actor: string;
   type: string;
   from: string;
   to: string;
 }
-const EMPTY: Filters = { targetId: '', actor: '', type: '', from: '', to: '' };
+const EMPTY: Filters = { targetId: '', unit: '', actor: '', type: '', from: '', to: '' };
 
 const queryOf = (f: Filters) => ({
   targetId: f.targetId.trim() || undefined,
+  unit: f.unit.trim() || undefined,
   actor: f.actor.trim() || undefined,
   type: f.type.trim() || undefined,
   // "from" is the start of that day in Asia/Shanghai; a bare date would mean its end
@@ -185,21 +198,35 @@ export function AuditPage() {
       <div className="page-head">
         <h1>审计</h1>
       </div>
+      <VerifyCard names={EVENT_TYPES} />
+      <AsOfCard />
+      <h2>审计记录</h2>
       <form className="card filters" onSubmit={submit} noValidate aria-label="审计查询条件">
-        <div className="form-grid five">
+        <div className="form-grid">
           {input('targetId', '目标编号', { placeholder: '2022-314001-13030322P00391410001H' })}
+          {input('unit', '单位编码', { placeholder: '例如 314001', inputMode: 'numeric' })}
           {input('actor', '操作人', { placeholder: '用户账号' })}
-          {input('type', '事件类型', { list: 'event-types', placeholder: '例如 TargetReviewed' })}
+          <Field
+            id="audit-type"
+            label="事件类型"
+            error={fieldError.field === 'type' ? fieldError.error : undefined}
+          >
+            <select
+              id="audit-type"
+              value={form.type}
+              onChange={(e) => setForm({ ...form, type: e.target.value })}
+            >
+              <option value="">全部类型</option>
+              {Object.entries(EVENT_TYPES).map(([k, v]) => (
+                <option key={k} value={k}>
+                  {v}
+                </option>
+              ))}
+            </select>
+          </Field>
           {input('from', '起始日期', { type: 'date' })}
           {input('to', '截止日期', { type: 'date' })}
         </div>
-        <datalist id="event-types">
-          {Object.entries(EVENT_TYPES).map(([k, v]) => (
-            <option key={k} value={k}>
-              {v}
-            </option>
-          ))}
-        </datalist>
         <div className="actions">
           <button type="submit" className="btn btn-primary" disabled={busy}>
             查询
@@ -243,49 +270,58 @@ export function AuditPage() {
           <p className="muted small">
             已显示 {items.length} 条{cursor ? '，还有更多' : '，已全部显示'}
             {applied.targetId ? ` · 目标 ${applied.targetId}` : ''}
+            {applied.unit ? ` · 单位 ${applied.unit}` : ''}
+            {applied.type ? ` · ${EVENT_TYPES[applied.type] ?? applied.type}` : ''}
           </p>
-          <table className="grid">
-            <thead>
-              <tr>
-                <th>时间</th>
-                <th>操作人</th>
-                <th>事件类型</th>
-                <th>目标</th>
-                <th>摘要</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((e) => {
-                const target = targetOf(e);
-                return (
-                  <tr key={e.position}>
-                    <td className="nowrap">{dateTime(e.at)}</td>
-                    <td className="nowrap">
-                      {e.actor?.name}
-                      <div className="sub">
-                        {roleName(e.actor?.role ?? '')}
-                        {e.actor?.id ? ` · ${e.actor.id}` : ''}
-                      </div>
-                    </td>
-                    <td className="nowrap">
-                      {EVENT_TYPES[e.type] ?? e.type}
-                      <div className="sub mono">{e.type}</div>
-                    </td>
-                    <td>
-                      {target ? (
-                        <Link className="mono small" to={`/targets/${encodeURIComponent(target)}`}>
-                          {target}
-                        </Link>
-                      ) : (
-                        <span className="muted mono small">{e.streamId}</span>
-                      )}
-                    </td>
-                    <td>{summaryOf(e)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <div className="scroll-x">
+            <table className="grid stack-sm">
+              <thead>
+                <tr>
+                  <th>时间</th>
+                  <th>操作人</th>
+                  <th>事件类型</th>
+                  <th>目标</th>
+                  <th>摘要</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((e) => {
+                  const target = targetOf(e);
+                  return (
+                    <tr key={e.position}>
+                      <td data-label="时间" className="nowrap">
+                        {dateTime(e.at)}
+                      </td>
+                      <td data-label="操作人" className="nowrap">
+                        {e.actor?.name}
+                        <div className="sub">
+                          {roleName(e.actor?.role ?? '')}
+                          {e.actor?.id ? ` · ${e.actor.id}` : ''}
+                        </div>
+                      </td>
+                      <td data-label="事件类型" className="nowrap">
+                        {EVENT_TYPES[e.type] ?? e.type}
+                        <div className="sub mono">{e.type}</div>
+                      </td>
+                      <td data-label="目标">
+                        {target ? (
+                          <Link
+                            className="mono small"
+                            to={`/targets/${encodeURIComponent(target)}`}
+                          >
+                            {target}
+                          </Link>
+                        ) : (
+                          <span className="muted mono small">{e.streamId}</span>
+                        )}
+                      </td>
+                      <td data-label="摘要">{summaryOf(e)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
           {cursor && (
             <div className="more">
               <button

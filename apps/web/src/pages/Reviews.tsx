@@ -3,8 +3,9 @@ import { Link } from 'react-router-dom';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { Loading, PageError, useLoad, useTitle } from '../components';
-import { dateTime } from '../format';
+import { dateTime, yuan } from '../format';
 import type { ReviewItem } from '../types';
+import { ChangeCell } from './ReviewPanel';
 
 type Stage = 'department' | 'finance';
 const TABS: { stage: Stage; label: string }[] = [
@@ -60,33 +61,52 @@ export function ReviewsPage() {
         ) : items.length === 0 && !list.error ? (
           <p className="empty">暂无待审核的目标。</p>
         ) : (
-          <table className="grid">
-            <thead>
-              <tr>
-                <th>序号</th>
-                <th>项目名称</th>
-                <th>单位编码</th>
-                <th>类型</th>
-                <th>送审时间</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((r, i) => (
-                <tr key={`${r.targetId}-${r.kind}`}>
-                  <td className="num">{i + 1}</td>
-                  <td>
-                    <Link to={`/targets/${encodeURIComponent(r.targetId)}`}>
-                      {r.projectName || r.targetId}
-                    </Link>
-                    <div className="sub mono">{r.targetId}</div>
-                  </td>
-                  <td className="mono">{r.unitCode}</td>
-                  <td>{r.kind === 'adjustment' ? '目标调整' : '绩效目标'}</td>
-                  <td className="nowrap">{dateTime(r.since)}</td>
+          <div className="scroll-x">
+            <table className="grid stack-sm">
+              <thead>
+                <tr>
+                  <th>序号</th>
+                  <th>项目名称</th>
+                  <th>预算单位</th>
+                  <th className="num">预算数（元）</th>
+                  <th>类型</th>
+                  <th>变更内容</th>
+                  <th>送审时间</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {items.map((r, i) => (
+                  <tr key={`${r.targetId}-${r.kind}`}>
+                    <td className="num" data-label="序号">
+                      {i + 1}
+                    </td>
+                    <td data-label="项目名称">
+                      <Link to={`/targets/${encodeURIComponent(r.targetId)}`}>
+                        {r.projectName || r.targetId}
+                      </Link>
+                      <div className="sub mono">{r.targetId}</div>
+                    </td>
+                    <td data-label="预算单位">
+                      {r.unitName}
+                      <div className="sub mono">{r.unitCode}</div>
+                    </td>
+                    <td className="num nowrap" data-label="预算数（元）">
+                      {r.budget ? yuan(r.budget.total) : '—'}
+                    </td>
+                    <td className="nowrap" data-label="类型">
+                      {r.kind === 'adjustment' ? '目标调整' : '绩效目标'}
+                    </td>
+                    <td className="small" data-label="变更内容">
+                      <ChangeCell targetId={r.targetId} since={r.since} />
+                    </td>
+                    <td className="nowrap" data-label="送审时间">
+                      {dateTime(r.since)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </div>
     </section>

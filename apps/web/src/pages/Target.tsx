@@ -1,40 +1,28 @@
 import { useState } from 'react';
-import type { FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, download } from '../api';
 import { useAuth } from '../auth';
 import {
   ErrorText,
-  Field,
   Loading,
-  Notice,
   PageError,
   ReasonConfirmForm,
   StatusBadge,
   useLoad,
   useTitle,
 } from '../components';
-import { fieldOf } from '../errors';
 import { CHECKPOINT_NAMES, dateTime, STAGE_NAMES, statusName, wanYuan, yuan } from '../format';
-import type { Checkpoint, Grade, Indicator, Target, User } from '../types';
+import type { Checkpoint, Indicator, Target, User } from '../types';
 import { Disbursements } from './Disbursements';
 import { PreparerActions } from './TargetActions';
+import { awaitedStage, ReviewPanel } from './ReviewPanel';
 
 const CHECKPOINTS: Checkpoint[] = ['M3', 'M6', 'M10', 'M12'];
-const GRADES: Grade[] = ['优', '良', '中', '差'];
 const OUTCOMES: Record<string, string> = {
   passed: '通过',
   returned: '退回修改',
   rejected: '不予通过',
 };
-
-/** The stage the target (or its pending adjustment) awaits, if any. */
-function awaitedStage(t: Target): 'department' | 'finance' | null {
-  const s = t.pendingAdjustment?.status ?? t.status;
-  if (s === 'submitted') return 'department';
-  if (s === 'department_approved') return 'finance';
-  return null;
-}
 
 function mayReview(t: Target, user: User | null): boolean {
   const stage = awaitedStage(t);
@@ -171,7 +159,15 @@ export function TargetPage() {
 
       <TargetTable t={t} />
 
-      {mayReview(t, user) && <ReviewForm t={t} onReviewed={(n) => target.set(n)} />}
+      {user &&
+        (user.roles.includes('department_reviewer') || user.roles.includes('finance_reviewer')) && (
+          <ReviewPanel
+            key={t.id}
+            t={t}
+            canReview={mayReview(t, user)}
+            onReviewed={(n) => target.set(n)}
+          />
+        )}
 
       <ReviewHistory t={t} />
 
@@ -182,7 +178,8 @@ export function TargetPage() {
   );
 }
 
-function TargetTable({ t }: { t: Target }) {
+/** The 项目绩效目标表 as on paper (also the auditor's "as it was on date D" view). */
+export function TargetTable({ t }: { t: Target }) {
   return (
     <div className="sheet">
       <h2 className="sheet-title">项目绩效目标表</h2>
@@ -343,96 +340,6 @@ function IndicatorTable({ indicators }: { indicators: Indicator[] }) {
         ))}
       </tbody>
     </table>
-  );
-}
-
-function ReviewForm({ t, onReviewed }: { t: Target; onReviewed: (t: Target) => void }) {
-  const stage = awaitedStage(t)!;
-  const [grade, setGrade] = useState<Grade | ''>('');
-  const [opinion, setOpinion] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [fieldErrors, setFieldErrors] = useState<{ grade?: string; opinion?: unknown }>({});
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    setDone(null);
-    const fe: typeof fieldErrors = {};
-    if (!grade) fe.grade = '请选择评级';
-    if ((grade === '中' || grade === '差') && !opinion.trim())
-      fe.opinion = '评级为“中”或“差”时必须填写审核意见';
-    setFieldErrors(fe);
-    if (fe.grade || fe.opinion) return;
-    setBusy(true);
-    try {
-      const next = await api<Target>(`/targets/${encodeURIComponent(t.id)}/reviews`, {
-        method: 'POST',
-        body: { grade, opinion: opinion.trim() },
-      });
-      setDone(`审核已提交，目标状态：${statusName(next.status)}`);
-      setGrade('');
-      setOpinion('');
-      onReviewed(next);
-    } catch (err) {
-      const f = fieldOf(err);
-      if (f === 'opinion') setFieldErrors({ opinion: err });
-      else if (f === 'grade') setFieldErrors({ grade: String((err as Error).message) });
-      else setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <form className="card" onSubmit={submit} noValidate aria-labelledby="review-title">
-      <h2 id="review-title">
-        {STAGE_NAMES[stage]}
-        {t.pendingAdjustment ? '（调整申请）' : ''}
-      </h2>
-      {done && <Notice>{done}</Notice>}
-      <div
-        role="radiogroup"
-        aria-labelledby="grade-label"
-        aria-describedby="grade-hint"
-        className="radios"
-      >
-        <span id="grade-label" className="label">
-          评级
-        </span>
-        {GRADES.map((g) => (
-          <label key={g} className={`radio grade-${g}`}>
-            <input
-              type="radio"
-              name="grade"
-              value={g}
-              checked={grade === g}
-              onChange={() => setGrade(g)}
-            />
-            {g}
-          </label>
-        ))}
-      </div>
-      <p id="grade-hint" className="hint">
-        优、良：通过本阶段；中：退回修改；差：不予通过（中、差须填写审核意见）
-      </p>
-      {fieldErrors.grade && <ErrorText error={fieldErrors.grade} />}
-      <Field id="review-opinion" label="审核意见" error={fieldErrors.opinion}>
-        <textarea
-          id="review-opinion"
-          rows={3}
-          value={opinion}
-          onChange={(e) => setOpinion(e.target.value)}
-          aria-invalid={!!fieldErrors.opinion}
-          aria-required={grade === '中' || grade === '差'}
-        />
-      </Field>
-      <ErrorText error={error} />
-      <button type="submit" className="btn btn-primary" disabled={busy}>
-        提交审核
-      </button>
-    </form>
   );
 }
 

@@ -197,7 +197,8 @@ export class AcknowledgeAlertHandler implements ICommandHandler<AcknowledgeAlert
       const event = {
         id: randomUUID(),
         type: 'AlertAcknowledged',
-        data: note ? { alertId, note } : { alertId },
+        // targetId puts the acknowledgement in the target's and its unit's trail (generated columns)
+        data: { alertId, targetId: row.target_id, ...(note ? { note } : {}) },
         metadata: { ...metadata, command: 'AcknowledgeAlert' },
       };
       return (await this.store.append(sql, `alert-${alertId}`, rows[0]?.version ?? 0, [event]))
