@@ -85,6 +85,14 @@ describe('self-evaluation score trial (POST /targets/:id/self-evaluation/score)'
       q,
     ]);
     expect(form.body).toMatchObject({ status: 'approved', budget: '4000.00', evaluation: null });
+    const list = await request(t.http)
+      .get('/self-evaluations')
+      .query({ fiscalYear: 2022 })
+      .set(as(dept))
+      .expect(200);
+    expect(list.body).toEqual([
+      expect.objectContaining({ targetId: T1, status: 'none', total: null, grade: null }),
+    ]);
   });
 
   it('refuses bad input with a 4xx and writes nothing', async () => {

@@ -119,7 +119,12 @@ describe('自评: filed with a live score, confirmed by the department (Chromium
     await prep.getByText('已提交绩效自评，等待部门审核').waitFor();
 
     const dept = await signIn('zhou');
-    await dept.goto(`${base}/#/targets/${T1}/self-evaluation`);
+    await dept.getByRole('link', { name: '绩效自评' }).click();
+    await dept.getByLabel('年度').fill('2022');
+    await dept.getByText('待审核 1 项').waitFor();
+    const row = dept.getByRole('row', { name: /汽车保险费/ });
+    await row.getByText('已填报，待审核').waitFor();
+    await row.getByRole('link', { name: '汽车保险费' }).click();
     const review = dept.getByRole('form', { name: '审核绩效自评' });
     await review.getByRole('button', { name: '确认通过' }).click();
     await dept.getByText('已确认该绩效自评：总分 98.41，等级“优”').waitFor();
@@ -130,6 +135,11 @@ describe('自评: filed with a live score, confirmed by the department (Chromium
       .getByText('部分司机未参加满意度调查')
       .waitFor();
     await shot(dept, 'self-evaluation');
+    await dept.getByRole('link', { name: '绩效自评' }).first().click();
+    await dept.getByLabel('年度').fill('2022');
+    await row.getByText('已审核确认').waitFor();
+    expect(await row.textContent()).toContain('98.41');
+    await shot(dept, 'self-evaluations');
 
     const saved = await request(t.http)
       .get(`/targets/${T1}/self-evaluation`)

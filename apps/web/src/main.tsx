@@ -14,13 +14,13 @@ import { AlertsPage } from './pages/Alerts';
 import { AuditPage } from './pages/Audit';
 import { ImportPage } from './pages/Import';
 import { UsersPage } from './pages/Users';
-import { MonitoringPage, MonitoringRoundPage } from './pages/Monitoring';
-import { MonitoringReportPage } from './pages/MonitoringReport';
-import { SelfEvaluationPage } from './pages/SelfEvaluation';
 import { UnitsPage } from './pages/Units';
 import { SettingsPage } from './pages/Settings';
 import { OperationsPage } from './pages/Operations';
 import { DepartmentGoalsPage } from './pages/DepartmentGoals';
+import { MonitoringPage, MonitoringRoundPage } from './pages/Monitoring';
+import { MonitoringReportPage } from './pages/MonitoringReport';
+import { SelfEvaluationPage, SelfEvaluationsPage } from './pages/SelfEvaluation';
 import { UnitTargetsPage } from './pages/UnitTargets';
 import { TargetFormPage } from './pages/TargetForm';
 import './styles.css';
@@ -57,6 +57,11 @@ const NAV: NavItem[] = [
   {
     to: '/monitoring',
     label: '双监控',
+    roles: ['preparer', 'unit_head', 'department_reviewer', 'finance_reviewer', 'admin'],
+  },
+  {
+    to: '/self-evaluations',
+    label: '绩效自评',
     roles: ['preparer', 'unit_head', 'department_reviewer', 'finance_reviewer', 'admin'],
   },
   { to: '/audit', label: '审计', roles: ['auditor', 'admin', 'unit_head'] },
@@ -205,6 +210,14 @@ function App() {
         element={
           <Guard>
             <MonitoringReportPage />
+          </Guard>
+        }
+      />
+      <Route
+        path="/self-evaluations"
+        element={
+          <Guard roles={roles('/self-evaluations')}>
+            <SelfEvaluationsPage />
           </Guard>
         }
       />

@@ -48,6 +48,7 @@ import {
 } from './evaluation/self-evaluation.handlers';
 import {
   ListRoundsHandler,
+  ListSelfEvaluationsHandler,
   RoundTargetsHandler,
   ScoreSelfEvaluationHandler,
   SelfEvaluationFormHandler,
@@ -101,6 +102,7 @@ const HANDLERS = [
   ScoreSelfEvaluationHandler,
   SelfEvaluationFormHandler,
   ListRoundsHandler,
+  ListSelfEvaluationsHandler,
   RoundTargetsHandler,
   OpenRoundHandler,
   FileReportHandler,

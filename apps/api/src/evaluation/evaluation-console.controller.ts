@@ -5,6 +5,7 @@ import { InvalidInput } from '@bp/domain';
 import {
   Caller,
   ListRoundsQuery,
+  ListSelfEvaluationsQuery,
   RoundTargetsQuery,
   ScoreSelfEvaluationQuery,
   SelfEvaluationFormQuery,
@@ -51,6 +52,15 @@ export class EvaluationConsoleController {
   })
   targets(@CurrentCaller() caller: Caller, @Param('roundId') id: string) {
     return this.queries.execute(new RoundTargetsQuery(caller, roundId(id)));
+  }
+
+  @Get('self-evaluations')
+  @ApiOkResponse({
+    description:
+      'each approved target of the year in scope: self-evaluation none/filed/accepted/returned, total, grade',
+  })
+  selfEvaluations(@CurrentCaller() caller: Caller, @Query() q: UnitTargetsQueryDto) {
+    return this.queries.execute(new ListSelfEvaluationsQuery(caller, q.fiscalYear));
   }
 
   @Get('targets/:id/self-evaluation/form')

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { api, download } from '../api';
 import { useAuth } from '../auth';
 import { ErrorText, Field, Loading, Notice, PageError, useLoad, useTitle } from '../components';
-import { pct, yuan } from '../format';
+import { currentFiscalYear } from '../calendar';
+import { dateTime, pct, yuan } from '../format';
 import '../evaluation.css';
 
 /** 自评: the unit files its year-end values and sees the server's score as it types; the department confirms. */
@@ -723,5 +724,108 @@ function ReviewForm({
         </button>
       </div>
     </form>
+  );
+}
+
+interface SelfEvaluationRow {
+  readonly targetId: string;
+  readonly unitName: string;
+  readonly projectName: string;
+  readonly status: 'none' | 'filed' | 'accepted' | 'returned';
+  readonly total: number | null;
+  readonly grade: string | null;
+  readonly at: string | null;
+  readonly by: string | null;
+}
+
+const EVALUATION_STATUS: Record<string, [string, string]> = {
+  none: ['未填报', 'status'],
+  filed: ['已填报，待审核', 'status status-submitted'],
+  accepted: ['已审核确认', 'status status-approved'],
+  returned: ['已退回', 'status status-returned'],
+};
+
+/** The year's approved targets with where each self-evaluation stands: what the unit files, what the department confirms. */
+export function SelfEvaluationsPage() {
+  useTitle('绩效自评');
+  const { has } = useAuth();
+  const [params, setParams] = useSearchParams();
+  const fiscalYear = Number(params.get('fiscalYear')) || currentFiscalYear();
+  const [yearText, setYearText] = useState(String(fiscalYear));
+  const list = useLoad(
+    () => api<SelfEvaluationRow[]>('/self-evaluations', { query: { fiscalYear } }),
+    [fiscalYear],
+  );
+  const rows = list.data ?? [];
+  const reviewer = has('department_reviewer');
+  const awaiting = rows.filter((r) =>
+    reviewer ? r.status === 'filed' : r.status === 'none' || r.status === 'returned',
+  );
+  return (
+    <section>
+      <div className="page-head">
+        <div>
+          <h1>绩效自评</h1>
+          <p className="muted">
+            {reviewer
+              ? `待审核 ${awaiting.length} 项：确认定性指标的得分比例，或退回修改。`
+              : `待填报或待修改 ${awaiting.length} 项：年度结束后逐项填报实际完成情况。`}
+          </p>
+        </div>
+        <div className="field inline">
+          <label htmlFor="se-year">年度</label>
+          <input
+            id="se-year"
+            className="w-year"
+            inputMode="numeric"
+            value={yearText}
+            onChange={(e) => {
+              const text = e.target.value.trim();
+              setYearText(text);
+              if (/^\d{4}$/.test(text)) setParams({ fiscalYear: text }, { replace: true });
+            }}
+          />
+        </div>
+      </div>
+      <PageError error={list.error} />
+      {list.loading && !list.data && <Loading />}
+      {list.data && rows.length === 0 && <p className="empty">该年度没有已批复的目标。</p>}
+      {rows.length > 0 && (
+        <div className="card scroll-x">
+          <table className="grid" aria-label="各项目绩效自评">
+            <thead>
+              <tr>
+                <th>项目 / 单位</th>
+                <th>状态</th>
+                <th className="num">总分</th>
+                <th>等级</th>
+                <th>最近操作</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => {
+                const [label, cls] = EVALUATION_STATUS[r.status] ?? [r.status, 'status'];
+                return (
+                  <tr key={r.targetId}>
+                    <td>
+                      <Link to={`/targets/${encodeURIComponent(r.targetId)}/self-evaluation`}>
+                        {r.projectName}
+                      </Link>
+                      <div className="muted small">{r.unitName}</div>
+                    </td>
+                    <td className="nowrap">
+                      <span className={cls}>{label}</span>
+                    </td>
+                    <td className="num">{r.total === null ? '—' : r.total.toFixed(2)}</td>
+                    <td>{r.grade ?? '—'}</td>
+                    <td className="small">{r.by ? `${r.by}，${dateTime(r.at)}` : '—'}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   );
 }

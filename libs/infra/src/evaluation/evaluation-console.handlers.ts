@@ -216,3 +216,55 @@ export class SelfEvaluationFormHandler implements IQueryHandler<SelfEvaluationFo
     };
   }
 }
+
+/** Each approved target of a year in the caller's scope with where its self-evaluation stands. */
+export class ListSelfEvaluationsQuery extends Query<unknown> {
+  constructor(
+    readonly caller: Caller,
+    readonly fiscalYear: number,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(ListSelfEvaluationsQuery)
+export class ListSelfEvaluationsHandler implements IQueryHandler<ListSelfEvaluationsQuery> {
+  constructor(private readonly db: Database) {}
+
+  async execute({ caller, fiscalYear }: ListSelfEvaluationsQuery) {
+    const s = caller.scope;
+    const { rows } = await this.db.query<{
+      id: string;
+      unit_name: string;
+      project_name: string;
+      status: string | null;
+      total: number | null;
+      grade: string | null;
+      at: string | null;
+      actor: string | null;
+    }>(
+      `SELECT t.id, t.unit_name, t.project_name, r.status, r.total, r.grade, r.at, r.actor
+         FROM target_list t
+         LEFT JOIN LATERAL (
+           SELECT CASE e.type WHEN 'SelfEvaluationFiled' THEN 'filed' ELSE e.data->>'outcome' END AS status,
+                  (e.data->'score'->>'total')::float8 AS total, e.data->'score'->>'grade' AS grade,
+                  e.metadata->>'at' AS at, e.metadata->'actor'->>'name' AS actor
+             FROM events e WHERE e.target_id = t.id AND e.type IN ('SelfEvaluationFiled', 'SelfEvaluationReviewed')
+            ORDER BY e.global_position DESC LIMIT 1) r ON true
+        WHERE t.fiscal_year = $1 AND t.status = 'approved'
+          AND ($2::boolean OR t.unit_code = ANY($3::text[]) OR t.department_code = ANY($4::text[]))
+        ORDER BY t.unit_code, t.id`,
+      [fiscalYear, s.all, s.units, s.departments],
+    );
+    return rows.map((r) => ({
+      targetId: r.id,
+      unitName: r.unit_name,
+      projectName: r.project_name,
+      status: r.status ?? 'none',
+      total: r.total === null ? null : round2(r.total),
+      grade: r.grade,
+      at: r.at,
+      by: r.actor,
+    }));
+  }
+}
