@@ -256,6 +256,14 @@ export function MonitoringRoundPage() {
   );
   const r = data.data;
   useTitle(r ? `${r.name} · 双监控` : '监控轮次');
+  const { has } = useAuth();
+  // what the link leads to for this person: the unit files, the department reviews
+  const actionOf = (status: string) =>
+    has('department_reviewer') && status === 'filed'
+      ? '审核'
+      : has('preparer', 'unit_head') && (status === 'none' || status === 'returned')
+        ? '填报'
+        : '查看';
   const count = (s: string) => r?.targets.filter((t) => t.status === s).length ?? 0;
   const late = r?.targets.filter((t) => t.late).length ?? 0;
   return (
@@ -324,9 +332,7 @@ export function MonitoringRoundPage() {
                           {t.opinion && <div className="muted">意见：{t.opinion}</div>}
                         </td>
                         <td className="row-actions">
-                          <Link to={reportPath(t.targetId, r.roundId)}>
-                            {t.status === 'filed' ? '审核' : '查看'}
-                          </Link>
+                          <Link to={reportPath(t.targetId, r.roundId)}>{actionOf(t.status)}</Link>
                         </td>
                       </tr>
                     ))}
