@@ -23,11 +23,13 @@ export function DepartmentGoalsPage() {
   useTitle('部门整体目标');
   const { user } = useAuth();
   const calendar = useCalendar();
-  const [year, setYear] = useState<number | null>(null);
+  // the year as typed; it is asked for once it is four digits (not at each keystroke)
+  const [yearText, setYearText] = useState('');
   const [code, setCode] = useState(user?.department ?? user?.unit?.slice(0, 3) ?? '');
   useEffect(() => {
-    if (calendar && year === null) setYear(calendar.fiscalYear);
-  }, [calendar, year]);
+    if (calendar && yearText === '') setYearText(String(calendar.fiscalYear));
+  }, [calendar]);
+  const year = /^\d{4}$/.test(yearText) ? Number(yearText) : null;
   // an admin has no department of their own: the first one that has units
   useEffect(() => {
     if (code || !user?.roles.includes('admin')) return;
@@ -67,8 +69,8 @@ export function DepartmentGoalsPage() {
               id="goals-year"
               type="number"
               className="w-year"
-              value={year ?? ''}
-              onChange={(e) => setYear(Number(e.target.value) || null)}
+              value={yearText}
+              onChange={(e) => setYearText(e.target.value)}
             />
           </Field>
         </div>

@@ -40,10 +40,12 @@ const METHODS = [
 export function SettingsPage() {
   useTitle('监控参数');
   const calendar = useCalendar();
-  const [year, setYear] = useState<number | null>(null);
+  // the year as typed; it is asked for once it is four digits (not at each keystroke)
+  const [yearText, setYearText] = useState('');
   useEffect(() => {
-    if (calendar && year === null) setYear(calendar.fiscalYear);
-  }, [calendar, year]);
+    if (calendar && yearText === '') setYearText(String(calendar.fiscalYear));
+  }, [calendar]);
+  const year = /^\d{4}$/.test(yearText) ? Number(yearText) : null;
   const config = useLoad(
     () =>
       year === null
@@ -64,10 +66,10 @@ export function SettingsPage() {
             id="settings-year"
             type="number"
             className="w-year"
-            value={year ?? ''}
+            value={yearText}
             onChange={(e) => {
               setNotice(null);
-              setYear(Number(e.target.value) || null);
+              setYearText(e.target.value);
             }}
           />
         </Field>
