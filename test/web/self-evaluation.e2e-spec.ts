@@ -4,6 +4,7 @@ import { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app-factory';
 import { launchBrowser } from '../support/browser';
+import { targetBody } from '../support/fixtures';
 import { approve, importSeed } from '../support/workflow';
 
 /**
@@ -159,5 +160,82 @@ describe('自评: filed with a live score, confirmed by the department (Chromium
     await narrow.getByRole('table', { name: '绩效自评表' }).waitFor();
     await shot(narrow, 'self-evaluation-390');
     for (const p of [dept, prep, narrow]) await p.context().close();
+  }, 120000);
+
+  it('a qualitative indicator: the unit proposes a share in its band, the reviewer changes it and sees the total', async () => {
+    const prepToken = t.token({
+      sub: 'zhang',
+      name: '张填报',
+      roles: ['preparer'],
+      unit: '314001',
+    });
+    const body = targetBody({
+      projectCode: '13030322P00391410077Q',
+      projectName: '社区服务宣传',
+      indicators: [
+        targetBody().indicators[0],
+        {
+          level1: '效益指标',
+          level2: '社会效益指标',
+          name: '社区居民知晓度',
+          description: '宣传覆盖',
+          target: '明显提升',
+          basis: '年度工作计划',
+        },
+        targetBody().indicators[1],
+      ],
+    });
+    const created = await request(t.http)
+      .post('/targets')
+      .set({ Authorization: `Bearer ${prepToken}` })
+      .send(body)
+      .expect(201);
+    const id: string = created.body.id;
+    await approve(t, id);
+    await request(t.http)
+      .post(`/targets/${id}/disbursements`)
+      .set(admin())
+      .send({ amount: '2000.00', date: '2022-11-20', voucherNo: '记-11-021' })
+      .expect(201);
+
+    const prep = await signIn('zhang');
+    await prep.goto(`${base}/#/targets/${id}/self-evaluation`);
+    const form = prep.getByRole('form', { name: '填报绩效自评' });
+    await prep.locator('#se-0-value').fill('1');
+    await prep.locator('#se-1-band').selectOption('部分达成');
+    await prep.locator('#se-1-share').fill('70');
+    await prep.locator('#se-2-value').fill('90');
+    // execution 2,000 / 4,000 → 5; 产出 50; 效益 30 × 70% = 21; 满意度 10 → 86.00, 良
+    await form.getByTestId('total').getByText('86.00').waitFor();
+    await form.getByTestId('grade').getByText('良').waitFor();
+    await prep.locator('#se-1-share').fill('85'); // outside 部分达成 (60–80%): the server says so
+    await form.getByText(/“部分达成”的得分比例应为 60%–80%/).waitFor();
+    await prep.locator('#se-1-share').fill('70');
+    await form.getByTestId('total').getByText('86.00').waitFor();
+    await prep.locator('#se-1-explanation').fill('宣传活动受场地影响减少两场');
+    await form.getByRole('button', { name: '提交绩效自评' }).click();
+    await prep.getByText('已提交绩效自评，等待部门审核').waitFor();
+
+    const dept = await signIn('zhou');
+    await dept.goto(`${base}/#/targets/${id}/self-evaluation`);
+    const review = dept.getByRole('form', { name: '审核绩效自评' });
+    await review.getByTestId('total').getByText('86.00').waitFor();
+    await review.getByLabel(/社区居民知晓度（部分达成）确认比例/).fill('65');
+    await review.getByTestId('total').getByText('84.50').waitFor();
+    await shot(dept, 'self-evaluation-review');
+    await review.getByRole('button', { name: '确认通过' }).click();
+    await dept.getByText('已确认该绩效自评：总分 84.50，等级“良”').waitFor();
+    await dept.getByRole('table', { name: '绩效自评表' }).getByText('65%').waitFor();
+
+    const saved = await request(t.http)
+      .get(`/targets/${id}/self-evaluation`)
+      .set(admin())
+      .expect(200);
+    expect(saved.body).toMatchObject({ status: 'accepted', total: 84.5, grade: '良' });
+    expect(saved.body.indicators[1]).toMatchObject({
+      actual: { kind: 'band', band: '部分达成', share: 70 },
+      confirmedShare: 65,
+    });
+    for (const p of [dept, prep]) await p.context().close();
   }, 120000);
 });
