@@ -39,6 +39,15 @@ describe('admin API of issue 15 item 6: units, test messages, the time-progress 
     await smtp?.close();
   });
 
+  it('describes the new endpoints and the method in the OpenAPI document', async () => {
+    const res = await request(t.http).get('/docs-json').expect(200);
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/units', '/units/{code}/heads/{userId}/test-message', '/calendar']),
+    );
+    const dto = res.body.components.schemas.MonitoringConfigDto;
+    expect(dto.properties.timeProgressMethod.enum).toEqual(['days', 'months']);
+  });
+
   it('gives the current fiscal year by the server clock in Asia/Shanghai', async () => {
     const res = await request(t.http).get('/calendar').set(auth(preparer)).expect(200);
     expect(res.body).toEqual({ today: '2023-01-01', fiscalYear: 2023, timeZone: 'Asia/Shanghai' });
