@@ -3,7 +3,8 @@ import { Link } from 'react-router-dom';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { LevelMark, Loading, Notice, PageError, useLoad, useTitle } from '../components';
-import { ALERT_KINDS, CHANNEL_NAMES, CHECKPOINT_NAMES, date, dateTime, pp, today } from '../format';
+import { currentFiscalYear } from '../calendar';
+import { ALERT_KINDS, CHANNEL_NAMES, CHECKPOINT_NAMES, date, dateTime, pp } from '../format';
 import { AckForm, AlertFilterBar, type AlertFilters } from './AlertAck';
 import type { Alert, Delivery } from '../types';
 
@@ -51,7 +52,8 @@ export function AlertsPage() {
   );
   const [acking, setAcking] = useState<string | null>(null);
   const [acked, setAcked] = useState<Alert | null>(null);
-  const years = Array.from({ length: 6 }, (_, i) => Number(today().slice(0, 4)) - i);
+  // the years offered end at the current one by the server's clock; an inbox opens on all years
+  const years = Array.from({ length: 6 }, (_, i) => currentFiscalYear() - i);
 
   function onAcked(next: Alert) {
     setAcking(null);

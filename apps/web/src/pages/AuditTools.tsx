@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { api, ApiError } from '../api';
+import { knownCalendar } from '../calendar';
 import { ErrorText, Field, Loading, Notice } from '../components';
 import { fieldOf } from '../errors';
 import { dateTime, statusName, today } from '../format';
@@ -122,7 +123,7 @@ function VerifyAnswer({ r, names }: { r: VerifyResult; names: Record<string, str
 /** "This target as it was on date D": the 绩效目标表 rebuilt from its events up to the end of D. */
 export function AsOfCard() {
   const [targetId, setTargetId] = useState('');
-  const [day, setDay] = useState(today());
+  const [day, setDay] = useState(knownCalendar()?.today ?? today());
   const [shown, setShown] = useState<{ t: Target; day: string } | null>(null);
   const [errors, setErrors] = useState<{ targetId?: unknown; asOf?: unknown; other?: unknown }>({});
   const [busy, setBusy] = useState(false);
