@@ -54,7 +54,7 @@ export function TargetPage() {
     return (
       <section>
         <p className="crumbs">
-          <Link to="/dashboard">单位看板</Link> / 绩效目标
+          <Crumb user={user} /> / 绩效目标
         </p>
         <PageError error={target.error} />
         {target.loading && <Loading />}
@@ -80,7 +80,7 @@ export function TargetPage() {
   return (
     <section>
       <p className="crumbs">
-        <Link to="/dashboard">单位看板</Link> / {t.unitName} / 绩效目标
+        <Crumb user={user} /> / {t.unitName} / 绩效目标
       </p>
       <div className="page-head">
         <div>
@@ -372,6 +372,15 @@ function WithdrawForm({
       }
     />
   );
+}
+
+/** Where the person came from, by their work: a unit's own list, the review inbox, or the dashboard. */
+function Crumb({ user }: { user: User | null }) {
+  if (user?.roles.includes('preparer') || user?.roles.includes('unit_head'))
+    return <Link to="/unit-targets">本单位目标</Link>;
+  if (user?.roles.includes('department_reviewer') || user?.roles.includes('finance_reviewer'))
+    return <Link to="/reviews">审核待办</Link>;
+  return <Link to="/dashboard">单位看板</Link>;
 }
 
 function ReviewHistory({ t }: { t: Target }) {
