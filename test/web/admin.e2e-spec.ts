@@ -1,9 +1,13 @@
-import { mkdirSync } from 'fs';
-import { AddressInfo } from 'net';
 import { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app-factory';
-import { launchBrowser } from '../support/browser';
+import {
+  createUsers,
+  launchBrowser,
+  listenForBrowser,
+  screenshot,
+  signInAs,
+} from '../support/browser';
 import { startWebhookReceiver, WebhookReceiver } from '../support/receivers';
 import { approve, importSeed, projectionsCaughtUp } from '../support/workflow';
 
@@ -15,7 +19,6 @@ import { approve, importSeed, projectionsCaughtUp } from '../support/workflow';
  * Item 8: the year defaults to the server's current one, and no page is wider than 390 px.
  * UPDATE_SCREENSHOTS=1 writes docs/screenshots/admin-*.png at 1366 and 390 px.
  */
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : null;
 const PASSWORD = 'console-test-pass';
 const T1 = '2022-314001-13030322P00391410001H';
 const USERS = {
@@ -34,26 +37,10 @@ describe('admin pages (Chromium)', () => {
   let base: string;
   const admin = () => ({ Authorization: `Bearer ${t.token({ sub: 'admin1', roles: ['admin'] })}` });
 
-  const shot = async (page: Page, name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-  };
+  const shot = screenshot;
 
-  const signIn = async (user: keyof typeof USERS, width = 1366): Promise<Page> => {
-    const context = await browser.newContext({
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      viewport: { width, height: 860 },
-    });
-    const page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.getByLabel('用户名').fill(user);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('button', { name: '退出' }).waitFor();
-    return page;
-  };
+  const signIn = (user: keyof typeof USERS, width = 1366) =>
+    signInAs(browser, base, user, PASSWORD, { width });
 
   /** Nothing on the page makes a phone scroll sideways (wide tables scroll inside their box). */
   const fitsPhone = async (page: Page) =>
@@ -73,15 +60,8 @@ describe('admin pages (Chromium)', () => {
   beforeAll(async () => {
     robot = await startWebhookReceiver();
     t = await createTestApp('web_admin', { outboundAllow: ['127.0.0.1'] }, { withWorker: true });
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    for (const [id, u] of Object.entries(USERS)) {
-      await request(t.http)
-        .post('/users')
-        .set(admin())
-        .send({ id, password: PASSWORD, ...u })
-        .expect(201);
-    }
+    base = await listenForBrowser(t);
+    await createUsers(t, USERS, PASSWORD);
     await importSeed(t);
     await approve(t, T1);
     await projectionsCaughtUp(t);

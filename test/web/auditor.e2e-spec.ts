@@ -1,9 +1,13 @@
-import { mkdirSync } from 'fs';
-import { AddressInfo } from 'net';
-import { Browser, Page } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app-factory';
-import { launchBrowser } from '../support/browser';
+import {
+  createUsers,
+  launchBrowser,
+  listenForBrowser,
+  screenshotBothWidths,
+  signInAs,
+} from '../support/browser';
 import { until } from '../support/processes';
 import { approve, importSeed, projectionsCaughtUp } from '../support/workflow';
 
@@ -14,7 +18,6 @@ import { approve, importSeed, projectionsCaughtUp } from '../support/workflow';
  * sees a target as it was on a date. The API only sets up (a sweep) and checks results.
  * UPDATE_SCREENSHOTS=1 writes the pages at 1366 and 390 px to docs/screenshots/.
  */
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : null;
 const USERS = {
   li: { name: '李负责', roles: ['unit_head'], unit: '314001' },
   sun: { name: '孙审计', roles: ['auditor'] },
@@ -33,46 +36,19 @@ describe('unit heads and auditors in the console', () => {
   let target: { id: string; name: string };
   const admin = () => ({ Authorization: `Bearer ${t.token({ sub: 'admin1', roles: ['admin'] })}` });
 
-  const shot = async (page: Page, name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: `${SHOTS}/${name}-1366.png`, fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: `${SHOTS}/${name}-390.png`, fullPage: true });
-    await page.setViewportSize({ width: 1366, height: 860 });
-  };
+  const shot = screenshotBothWidths;
 
-  const signIn = async (user: keyof typeof USERS): Promise<Page> => {
-    const context = await browser.newContext({
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      viewport: { width: 1366, height: 860 },
-    });
-    const page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.getByLabel('用户名').fill(user);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('button', { name: '退出' }).waitFor();
-    return page;
-  };
+  const signIn = (user: keyof typeof USERS) => signInAs(browser, base, user, PASSWORD);
 
   beforeAll(async () => {
     t = await createTestApp('web_auditor', {}, { withWorker: true });
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await listenForBrowser(t);
     const report = await importSeed(t);
     target = report.targets.find(
       (x: { id: string; problems: string[] }) =>
         x.id.split('-')[1] === '314001' && x.problems.length === 0,
     );
-    for (const [id, u] of Object.entries(USERS)) {
-      await request(t.http)
-        .post('/users')
-        .set(admin())
-        .send({ id, password: PASSWORD, ...u })
-        .expect(201);
-    }
+    await createUsers(t, USERS, PASSWORD);
     browser = await launchBrowser();
   }, 60000);
 

@@ -1,9 +1,8 @@
-import { mkdirSync, readFileSync } from 'fs';
-import { AddressInfo } from 'net';
+import { readFileSync } from 'fs';
 import { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app-factory';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, listenForBrowser, screenshot, signInAs } from '../support/browser';
 import { until } from '../support/processes';
 import { approve, importSeed, projectionsCaughtUp } from '../support/workflow';
 
@@ -13,7 +12,6 @@ import { approve, importSeed, projectionsCaughtUp } from '../support/workflow';
  * a red target on the dashboard and acknowledges its alert, an auditor exports the trail.
  * UPDATE_SCREENSHOTS=1 also writes the pages to docs/screenshots/.
  */
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : null;
 const USERS = {
   zhou: { name: '周审核', roles: ['department_reviewer'], department: '314' },
   qian: { name: '钱财政', roles: ['finance_reviewer'] },
@@ -29,34 +27,18 @@ describe('web console in Chromium', () => {
   let targets: { id: string; name: string; problems: string[] }[];
   const admin = () => ({ Authorization: `Bearer ${t.token({ sub: 'admin1', roles: ['admin'] })}` });
 
-  const shot = async (page: Page, name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-  };
+  const shot = screenshot;
 
   /** A fresh browser context (no session), signed in through the login page. */
   const signIn = async (user: keyof typeof USERS): Promise<Page> => {
-    const context = await browser.newContext({
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      viewport: { width: 1366, height: 860 },
-      acceptDownloads: true,
-    });
-    const page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.getByLabel('用户名').fill(user);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('button', { name: '退出' }).waitFor();
+    const page = await signInAs(browser, base, user, PASSWORD, { acceptDownloads: true });
     await page.getByText(USERS[user].name).first().waitFor();
     return page;
   };
 
   beforeAll(async () => {
     t = await createTestApp('web', {}, { withWorker: true });
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await listenForBrowser(t);
     const report = await importSeed(t);
     targets = report.targets;
     for (const [id, u] of Object.entries(USERS)) {

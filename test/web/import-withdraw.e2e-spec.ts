@@ -1,9 +1,13 @@
-import { mkdirSync } from 'fs';
-import { AddressInfo } from 'net';
 import { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app-factory';
-import { launchBrowser } from '../support/browser';
+import {
+  createUsers,
+  launchBrowser,
+  listenForBrowser,
+  screenshot,
+  signInAs,
+} from '../support/browser';
 import { targetBody } from '../support/fixtures';
 import { seedText } from '../support/seed';
 
@@ -13,7 +17,6 @@ import { seedText } from '../support/seed';
  * (撤销本次导入); a preparer withdraws (作废) a draft on the target page.
  * UPDATE_SCREENSHOTS=1 writes docs/screenshots/import.png and import-390.png.
  */
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : null;
 const PASSWORD = 'console-test-pass';
 const USERS = {
   wu: { name: '吴管理', roles: ['admin'] },
@@ -26,26 +29,10 @@ describe('import page: year warning and undoing an import (Chromium)', () => {
   let base: string;
   const admin = () => ({ Authorization: `Bearer ${t.token({ sub: 'admin1', roles: ['admin'] })}` });
 
-  const shot = async (page: Page, name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-  };
+  const shot = screenshot;
 
-  const signIn = async (user: keyof typeof USERS, width = 1366): Promise<Page> => {
-    const context = await browser.newContext({
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      viewport: { width, height: 860 },
-    });
-    const page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.getByLabel('用户名').fill(user);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('button', { name: '退出' }).waitFor();
-    return page;
-  };
+  const signIn = (user: keyof typeof USERS, width = 1366) =>
+    signInAs(browser, base, user, PASSWORD, { width });
 
   /** Chooses the seed as a file and runs the dry run (预检) into `year`. */
   const dryRun = async (page: Page, year: string) => {
@@ -62,15 +49,8 @@ describe('import page: year warning and undoing an import (Chromium)', () => {
 
   beforeAll(async () => {
     t = await createTestApp('web_import');
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    for (const [id, u] of Object.entries(USERS)) {
-      await request(t.http)
-        .post('/users')
-        .set(admin())
-        .send({ id, password: PASSWORD, ...u })
-        .expect(201);
-    }
+    base = await listenForBrowser(t);
+    await createUsers(t, USERS, PASSWORD);
     browser = await launchBrowser();
   }, 60000);
 

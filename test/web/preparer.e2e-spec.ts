@@ -1,9 +1,7 @@
-import { mkdirSync } from 'fs';
-import { AddressInfo } from 'net';
 import { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app-factory';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, listenForBrowser, screenshot, signInAs } from '../support/browser';
 import { until } from '../support/processes';
 import { importSeed } from '../support/workflow';
 
@@ -33,11 +31,7 @@ describe('preparer: 本单位目标, the target form, submitting and adjusting (
   const finance = () => bearer('qian', ['finance_reviewer'], { name: '钱财政' });
   const read = async () => (await request(t.http).get(`/targets/${ID}`).set(admin())).body;
 
-  const shot = async (page: Page, name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-  };
+  const shot = screenshot;
   /** The page as it is at 1366 px, then again at 390 px (a phone), back to 1366. */
   const shots = async (page: Page, name: string) => {
     if (!SHOTS) return;
@@ -47,25 +41,11 @@ describe('preparer: 本单位目标, the target form, submitting and adjusting (
     await page.setViewportSize({ width: 1366, height: 860 });
   };
 
-  const signIn = async (user: string): Promise<Page> => {
-    const context = await browser.newContext({
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      viewport: { width: 1366, height: 860 },
-    });
-    const page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.getByLabel('用户名').fill(user);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('button', { name: '退出' }).waitFor();
-    return page;
-  };
+  const signIn = (user: string) => signInAs(browser, base, user, PASSWORD);
 
   beforeAll(async () => {
     t = await createTestApp('web_prep');
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await listenForBrowser(t);
     await importSeed(t);
     await request(t.http)
       .post('/users')

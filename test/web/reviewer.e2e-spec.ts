@@ -1,9 +1,13 @@
-import { mkdirSync } from 'fs';
-import { AddressInfo } from 'net';
-import { Browser, Page } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app-factory';
-import { launchBrowser } from '../support/browser';
+import {
+  createUsers,
+  launchBrowser,
+  listenForBrowser,
+  screenshotBothWidths,
+  signInAs,
+} from '../support/browser';
 import { approve, importSeed, projectionsCaughtUp } from '../support/workflow';
 
 /**
@@ -12,7 +16,6 @@ import { approve, importSeed, projectionsCaughtUp } from '../support/workflow';
  * confirmation stays and the next item is one click away. The API only sets up and checks.
  * UPDATE_SCREENSHOTS=1 writes the pages at 1366 and 390 px to docs/screenshots/.
  */
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : null;
 const USERS = {
   zhou: { name: '周审核', roles: ['department_reviewer'], department: '314' },
   qian: { name: '钱财政', roles: ['finance_reviewer'] },
@@ -37,45 +40,18 @@ describe('reviewers in the console', () => {
     bearer({ sub: 'dept9', name: '吴部门', roles: ['department_reviewer'], department: '314' });
 
   /** The page at 1366 px and at 390 px (a phone), back at 1366 after. */
-  const shot = async (page: Page, name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: `${SHOTS}/${name}-1366.png`, fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: `${SHOTS}/${name}-390.png`, fullPage: true });
-    await page.setViewportSize({ width: 1366, height: 860 });
-  };
+  const shot = screenshotBothWidths;
 
-  const signIn = async (user: keyof typeof USERS): Promise<Page> => {
-    const context = await browser.newContext({
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      viewport: { width: 1366, height: 860 },
-    });
-    const page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.getByLabel('用户名').fill(user);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('button', { name: '退出' }).waitFor();
-    return page;
-  };
+  const signIn = (user: keyof typeof USERS) => signInAs(browser, base, user, PASSWORD);
 
   const view = async (id: string) =>
     (await request(t.http).get(`/targets/${id}`).set(admin()).expect(200)).body;
 
   beforeAll(async () => {
     t = await createTestApp('web_reviewer', {}, { withWorker: true });
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await listenForBrowser(t);
     targets = (await importSeed(t)).targets;
-    for (const [id, u] of Object.entries(USERS)) {
-      await request(t.http)
-        .post('/users')
-        .set(admin())
-        .send({ id, password: PASSWORD, ...u })
-        .expect(201);
-    }
+    await createUsers(t, USERS, PASSWORD);
     browser = await launchBrowser();
   }, 60000);
 

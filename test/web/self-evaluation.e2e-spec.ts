@@ -1,9 +1,13 @@
-import { mkdirSync } from 'fs';
-import { AddressInfo } from 'net';
 import { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app-factory';
-import { launchBrowser } from '../support/browser';
+import {
+  createUsers,
+  launchBrowser,
+  listenForBrowser,
+  screenshot,
+  signInAs,
+} from '../support/browser';
 import { targetBody } from '../support/fixtures';
 import { approve, importSeed } from '../support/workflow';
 
@@ -28,38 +32,15 @@ describe('自评: filed with a live score, confirmed by the department (Chromium
   let base: string;
   const admin = () => ({ Authorization: `Bearer ${t.token({ sub: 'admin1', roles: ['admin'] })}` });
 
-  const shot = async (page: Page, name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-  };
+  const shot = screenshot;
 
-  const signIn = async (user: keyof typeof USERS, width = 1366): Promise<Page> => {
-    const context = await browser.newContext({
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      viewport: { width, height: 860 },
-    });
-    const page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.getByLabel('用户名').fill(user);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('button', { name: '退出' }).waitFor();
-    return page;
-  };
+  const signIn = (user: keyof typeof USERS, width = 1366) =>
+    signInAs(browser, base, user, PASSWORD, { width });
 
   beforeAll(async () => {
     t = await createTestApp('web_self_evaluation');
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    for (const [id, u] of Object.entries(USERS)) {
-      await request(t.http)
-        .post('/users')
-        .set(admin())
-        .send({ id, password: PASSWORD, ...u })
-        .expect(201);
-    }
+    base = await listenForBrowser(t);
+    await createUsers(t, USERS, PASSWORD);
     await importSeed(t);
     await approve(t, T1);
     await request(t.http)
