@@ -222,3 +222,49 @@ export function ReasonConfirmForm({
     </form>
   );
 }
+
+/** A reviewer's opinion and the two outcomes of a review of a report (通过 / 退回修改). */
+export function AcceptOrReturn({
+  id,
+  opinion,
+  onOpinion,
+  error,
+  busy,
+  acceptLabel,
+  onReview,
+}: {
+  id: string;
+  opinion: string;
+  onOpinion: (text: string) => void;
+  error: unknown;
+  busy: boolean;
+  acceptLabel: string;
+  onReview: (outcome: 'accepted' | 'returned') => void;
+}) {
+  return (
+    <>
+      <Field id={id} label="审核意见（退回时必填）">
+        <textarea id={id} rows={2} value={opinion} onChange={(e) => onOpinion(e.target.value)} />
+      </Field>
+      <ErrorText error={error} />
+      <div className="actions">
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={busy}
+          onClick={() => onReview('accepted')}
+        >
+          {acceptLabel}
+        </button>
+        <button
+          type="button"
+          className="btn btn-danger"
+          disabled={busy}
+          onClick={() => onReview('returned')}
+        >
+          退回修改
+        </button>
+      </div>
+    </>
+  );
+}

@@ -3,7 +3,16 @@ import type { FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, download } from '../api';
 import { useAuth } from '../auth';
-import { ErrorText, Field, Loading, Notice, PageError, useLoad, useTitle } from '../components';
+import {
+  AcceptOrReturn,
+  ErrorText,
+  Field,
+  Loading,
+  Notice,
+  PageError,
+  useLoad,
+  useTitle,
+} from '../components';
 import { fieldOf } from '../errors';
 import { pct, pp, yuan } from '../format';
 import type { Execution } from '../types';
@@ -489,33 +498,15 @@ function ReviewForm({
   return (
     <form className="card" onSubmit={(e) => e.preventDefault()} aria-label="审核监控报告">
       <h2>部门审核</h2>
-      <Field id="report-opinion" label="审核意见（退回时必填）">
-        <textarea
-          id="report-opinion"
-          rows={2}
-          value={opinion}
-          onChange={(e) => setOpinion(e.target.value)}
-        />
-      </Field>
-      <ErrorText error={error} />
-      <div className="actions">
-        <button
-          type="button"
-          className="btn btn-primary"
-          disabled={busy}
-          onClick={() => review('accepted')}
-        >
-          通过
-        </button>
-        <button
-          type="button"
-          className="btn btn-danger"
-          disabled={busy}
-          onClick={() => review('returned')}
-        >
-          退回修改
-        </button>
-      </div>
+      <AcceptOrReturn
+        id="report-opinion"
+        opinion={opinion}
+        onOpinion={setOpinion}
+        error={error}
+        busy={busy}
+        acceptLabel="通过"
+        onReview={review}
+      />
     </form>
   );
 }

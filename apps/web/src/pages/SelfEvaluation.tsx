@@ -3,7 +3,16 @@ import type { FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { api, download } from '../api';
 import { useAuth } from '../auth';
-import { ErrorText, Field, Loading, Notice, PageError, useLoad, useTitle } from '../components';
+import {
+  AcceptOrReturn,
+  ErrorText,
+  Field,
+  Loading,
+  Notice,
+  PageError,
+  useLoad,
+  useTitle,
+} from '../components';
 import { currentFiscalYear } from '../calendar';
 import { dateTime, pct, yuan } from '../format';
 import '../evaluation.css';
@@ -696,33 +705,15 @@ function ReviewForm({
       ) : (
         <p className="muted small">{f.projectName}没有定性指标，确认即以上表得分为准。</p>
       )}
-      <Field id="se-opinion" label="审核意见（退回时必填）">
-        <textarea
-          id="se-opinion"
-          rows={2}
-          value={opinion}
-          onChange={(ev) => setOpinion(ev.target.value)}
-        />
-      </Field>
-      <ErrorText error={error} />
-      <div className="actions">
-        <button
-          type="button"
-          className="btn btn-primary"
-          disabled={busy}
-          onClick={() => review('accepted')}
-        >
-          确认通过
-        </button>
-        <button
-          type="button"
-          className="btn btn-danger"
-          disabled={busy}
-          onClick={() => review('returned')}
-        >
-          退回修改
-        </button>
-      </div>
+      <AcceptOrReturn
+        id="se-opinion"
+        opinion={opinion}
+        onOpinion={setOpinion}
+        error={error}
+        busy={busy}
+        acceptLabel="确认通过"
+        onReview={review}
+      />
     </form>
   );
 }
