@@ -76,7 +76,11 @@ async function tablesOf(db: Database, projection: Projection): Promise<Record<st
  * committed after any transaction still open on the server (another suite's, say), so one
  * catch-up may stop short of the end.
  */
-async function runToEnd(db: Database, runner: ProjectionRunner, name: string): Promise<void> {
+export async function runToEnd(
+  db: Database,
+  runner: ProjectionRunner,
+  name: string,
+): Promise<void> {
   const head = await new PostgresEventStore(db).headPosition();
   for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
     await runner.catchUp(name);
