@@ -1,3 +1,4 @@
+import { ProjectionRunner } from '@bp/infra';
 import request from 'supertest';
 import { TestApp } from './app-factory';
 import { until } from './processes';
@@ -52,5 +53,21 @@ export async function projectionsCaughtUp(t: TestApp, timeoutMs = 20000): Promis
       ).body.every((p: { lag: number }) => p.lag === 0),
     timeoutMs,
     'the projections to catch up',
+  );
+}
+
+/**
+ * For suites without a worker: runs one projection or reactor in this process, as the worker
+ * would, until it has seen every event (a read stops short of a transaction still in flight).
+ */
+export async function caughtUpHere(t: TestApp, name: string, timeoutMs = 10000): Promise<void> {
+  const runner = t.app.get(ProjectionRunner);
+  await until(
+    async () => {
+      await runner.catchUp(name);
+      return (await runner.status()).find((p) => p.name === name)?.lag === 0;
+    },
+    timeoutMs,
+    `${name} to catch up`,
   );
 }

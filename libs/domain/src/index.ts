@@ -27,6 +27,7 @@ export * from './unit/recipient';
 export * from './unit/department';
 export * from './alert/monitoring-config';
 export * from './alert/alert-message';
+export * from './alert/divergence-alert';
 export * from './evaluation/self-evaluation.score';
 export * from './evaluation/self-evaluation.decide';
 export * from './evaluation/monitoring-report';

@@ -28,6 +28,8 @@ export * from './projections/execution.projection';
 export * from './projections/review-queue.projection';
 export * from './projections/review-queue.query';
 export * from './projections/wait-for';
+export * from './projections/reactor';
+export * from './evaluation/divergence.reactor';
 export * from './alerts/delivery-queue';
 export * from './alerts/sweep.service';
 export * from './alerts/delivery.service';

@@ -28,6 +28,8 @@ import {
 } from './disbursement/disbursement.commands';
 import { MonitoringTargetsHandler, MonitoringUnitsHandler } from './monitoring/monitoring.queries';
 import { ProjectionRunner } from './projections/projection-runner';
+import { reactorProjection } from './projections/reactor';
+import { DivergenceReactor } from './evaluation/divergence.reactor';
 import { executionProjection } from './projections/execution.projection';
 import { reviewQueueProjection } from './projections/review-queue.projection';
 import { ReviewQueueHandler } from './projections/review-queue.query';
@@ -232,9 +234,15 @@ export class InfraModule {
         },
         {
           provide: ProjectionRunner,
-          useFactory: (db: Database, s: PostgresEventStore) =>
-            new ProjectionRunner(db, s, PROJECTIONS_LIST, config.projectionBatchSize),
-          inject: [Database, PostgresEventStore],
+          // reactors run beside the projections: same checkpointed read, same worker jobs
+          useFactory: (db: Database, s: PostgresEventStore, sweeps: SweepService) =>
+            new ProjectionRunner(
+              db,
+              s,
+              [...PROJECTIONS_LIST, reactorProjection(new DivergenceReactor(db, s, sweeps))],
+              config.projectionBatchSize,
+            ),
+          inject: [Database, PostgresEventStore, SweepService],
         },
         {
           provide: ImportService,

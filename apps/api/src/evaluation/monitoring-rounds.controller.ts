@@ -131,7 +131,7 @@ export class MonitoringRoundsController {
   @Roles('preparer', 'unit_head', 'admin')
   @ApiOkResponse({
     description:
-      'the monitoring table (执行监控表) with the report, and whether a divergence alert was raised',
+      'the monitoring table (执行监控表) with the report, and whether it calls for a divergence alert (raised by the worker right after)',
   })
   async file(
     @CurrentCaller() caller: Caller,

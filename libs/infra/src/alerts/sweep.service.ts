@@ -3,9 +3,7 @@ import {
   AlertKind,
   alertsFor,
   assertSweepDate,
-  Checkpoint,
   departmentOf,
-  roundPct,
   TargetState,
   CommandMetadata,
   Recipient,
@@ -105,32 +103,18 @@ export class SweepService {
   }
 
   /**
-   * A divergence alert (双监控): a monitoring report's indicator progress and the spending
-   * progress differ by more than the threshold. Same table, key, events and deliveries as sweeps.
+   * A divergence alert (双监控), decided by the domain's `divergenceAlert` from a filed report and
+   * raised by the divergence reactor. Same table, key, events and deliveries as sweeps; the key
+   * makes a reaction run again (a replay, a retry after a crash) raise nothing twice.
    */
-  async raiseDivergence(
-    s: TargetState,
-    asOf: string,
-    period: Checkpoint,
-    indicatorPct: number,
-    spendingPct: number,
-  ): Promise<number> {
+  async raiseDivergence(s: TargetState, alert: AlertCandidate, requestId: string): Promise<number> {
     const row = {
       target_id: s.id,
       unit_code: s.unitCode,
       department_code: departmentOf(s.unitCode),
       project_name: s.approved?.content.projectName ?? '',
     } as MonitoredRow;
-    const alert: AlertCandidate = {
-      kind: 'divergence',
-      level: 'yellow',
-      period,
-      asOf,
-      lagPp: roundPct(indicatorPct - spendingPct),
-      plannedPct: indicatorPct,
-      actualPct: spendingPct,
-    };
-    const raised = await this.raise([{ row, alert }], this.metadata(`divergence-${randomUUID()}`));
+    const raised = await this.raise([{ row, alert }], this.metadata(requestId));
     await this.deliveries.enqueue(raised.deliveries);
     return raised.alerts;
   }

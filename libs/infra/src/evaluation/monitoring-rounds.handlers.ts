@@ -8,6 +8,7 @@ import {
 } from '@nestjs/cqrs';
 import {
   actingRole,
+  divergenceAlert,
   Forbidden,
   formatYuan,
   indicatorProgressPct,
@@ -15,9 +16,7 @@ import {
   NotFound,
   openRound,
   parseIndicatorTarget,
-  PERIOD_CHECKPOINT,
   roundCovers,
-  periodOf,
   ReportLine,
   roundPct,
   roundStreamId,
@@ -30,7 +29,6 @@ import { randomUUID } from 'crypto';
 import { Database } from '../database/sql';
 import { PostgresEventStore } from '../event-store/event-store';
 import { monitoringConfigOf } from '../alerts/monitoring-config';
-import { SweepService } from '../alerts/sweep.service';
 import { todayInShanghai } from '../monitoring/business-date';
 import { Caller, TargetStore } from '../performance-target/target-store';
 import { Clock, CLOCK } from '../shared/clock';
@@ -193,7 +191,8 @@ export class FileReportCommand extends Command<{
 
 /**
  * A unit files its monitoring report in a round; when indicator and spending progress differ
- * by more than the threshold (the yellow one of the year, 10 pp by default), a divergence alert.
+ * by more than the threshold (the yellow one of the year, 10 pp by default), a divergence alert
+ * follows, raised by the divergence reactor from the committed event, not by this request.
  */
 @CommandHandler(FileReportCommand)
 export class FileReportHandler implements ICommandHandler<FileReportCommand> {
@@ -201,7 +200,6 @@ export class FileReportHandler implements ICommandHandler<FileReportCommand> {
     private readonly db: Database,
     private readonly targets: TargetStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly sweeps: SweepService,
   ) {}
 
   async execute({ caller, targetId, roundId, lines }: FileReportCommand) {
@@ -218,17 +216,8 @@ export class FileReportHandler implements ICommandHandler<FileReportCommand> {
     }));
     const config = await monitoringConfigOf(this.db, round.fiscalYear);
     const table = monitoringTableView(o.state, round, config.timeProgressMethod);
-    const threshold = config.yellowPp;
-    const divergence = table.divergencePp !== null && Math.abs(table.divergencePp) > threshold;
-    if (divergence) {
-      await this.sweeps.raiseDivergence(
-        o.state,
-        round.asOf,
-        PERIOD_CHECKPOINT[periodOf(round.asOf)],
-        table.indicatorProgressPct as number,
-        table.executionRatePct,
-      );
-    }
+    // the answer says whether an alert follows; the divergence reactor raises it after commit
+    const divergence = divergenceAlert(round.asOf, table, config.yellowPp) !== null;
     return { table, position: o.position, divergence };
   }
 }
