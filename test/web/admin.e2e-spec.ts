@@ -127,6 +127,8 @@ describe('admin pages (Chromium)', () => {
     const page = await signIn('wu');
     await page.getByRole('link', { name: '运行任务' }).click();
     const asOf = page.getByLabel('截至日期');
+    // the default date arrives with the server's calendar: on a loaded machine a moment later
+    for (let i = 0; i < 50 && !(await asOf.inputValue()); i++) await page.waitForTimeout(100);
     expect(await asOf.inputValue()).toMatch(new RegExp(`^${shanghaiYear()}-`));
     await asOf.fill('2022-07-15');
     await page.getByRole('button', { name: '立即运行' }).click();
