@@ -66,11 +66,9 @@ export interface RedisNode {
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-export function loadConfig(
-  env: NodeJS.ProcessEnv = process.env,
-  overrides: Partial<AppConfig> = {},
-): AppConfig {
-  const config: AppConfig = {
+/** Where the service listens and what it connects to. */
+function serverSettings(env: NodeJS.ProcessEnv) {
+  return {
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/budget_performance',
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisClusterNodes: parseRedisNodes(env.REDIS_CLUSTER_NODES),
@@ -79,28 +77,51 @@ export function loadConfig(
     jwtSecret: env.JWT_SECRET || undefined,
     logLevel: env.LOG_LEVEL ?? 'log',
     bodyLimit: env.BODY_LIMIT ?? '1mb',
+    metricsToken: env.METRICS_TOKEN || undefined,
+    production: env.NODE_ENV === 'production',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    logFormat: env.LOG_FORMAT === 'text' ? ('text' as const) : ('json' as const),
+  };
+}
+
+/** The worker's pace: projection batches, job locks, sweep schedules, audit anchoring. */
+function workerSettings(env: NodeJS.ProcessEnv) {
+  return {
     projectionBatchSize: Number(env.PROJECTION_BATCH_SIZE ?? 10000),
     catchUpIntervalMs: Number(env.CATCH_UP_INTERVAL_MS ?? 5000),
     jobLockMs: Number(env.JOB_LOCK_MS ?? 30000),
     stalledCheckMs: Number(env.STALLED_CHECK_MS ?? 30000),
+    earlySweepCron: env.SWEEP_EARLY_CRON ?? '0 8 * * *',
+    checkpointSweepCron: env.SWEEP_CHECKPOINT_CRON ?? '0 7 1 1,4,7,11 *',
+    auditAnchorIntervalMs: Number(env.AUDIT_ANCHOR_INTERVAL_MS ?? 3_600_000),
+  };
+}
+
+/** What leaves the service: mail, webhooks, and the audit key that signs anchors. */
+function outboundSettings(env: NodeJS.ProcessEnv) {
+  return {
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM ?? 'budget-performance <noreply@localhost>',
     webhookTimeoutMs: Number(env.WEBHOOK_TIMEOUT_MS ?? 5000),
     deliveryBackoffMs: Number(env.DELIVERY_BACKOFF_MS ?? 2000),
-    earlySweepCron: env.SWEEP_EARLY_CRON ?? '0 8 * * *',
-    checkpointSweepCron: env.SWEEP_CHECKPOINT_CRON ?? '0 7 1 1,4,7,11 *',
-    metricsToken: env.METRICS_TOKEN || undefined,
-    production: env.NODE_ENV === 'production',
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     auditKey: env.AUDIT_KEY || undefined,
     auditKeyFile:
       env.AUDIT_KEY_FILE || join(homedir(), '.config', 'budget-performance', 'audit-key'),
-    auditAnchorIntervalMs: Number(env.AUDIT_ANCHOR_INTERVAL_MS ?? 3_600_000),
     outboundAllow: (env.OUTBOUND_ALLOW ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s !== ''),
-    logFormat: env.LOG_FORMAT === 'text' ? 'text' : 'json',
+  };
+}
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<AppConfig> = {},
+): AppConfig {
+  const config: AppConfig = {
+    ...serverSettings(env),
+    ...workerSettings(env),
+    ...outboundSettings(env),
     ...overrides,
   };
   return config.redisClusterNodes?.length
