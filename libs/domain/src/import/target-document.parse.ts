@@ -354,6 +354,30 @@ function titleOf(region: Region): { table: number; title: string | null; line: n
   return { table: region.ordinal, title: null, line: first.line };
 }
 
+/** The target's content from the body of its table, in the order its problems are reported. */
+function readContent(r: TableReader, region: Region, unitName: string): TargetContent {
+  const amountUnit = amountUnitOf([...region.preface, ...region.body]);
+  const projectName = (r.valueOf(r.indexOf(/^项目名称$/), () => false) ?? '').trim();
+  if (!projectName) r.problem('projectName', '缺少项目名称');
+  const { raw: budgetRaw, budget } = readBudget(r, amountUnit);
+  const purpose = readPurpose(r);
+  const { raw: planRaw, plan } = readPlan(r);
+  const indicatorsAt = r.indexOf(INDICATOR_COLUMNS[0][1], Math.max(r.indexOf(PLAN_LABEL), 0));
+  const goals = readGoals(r, indicatorsAt);
+  const indicators = readIndicators(r, indicatorsAt);
+  const imported: ImportedText = { amountUnit, budget: budgetRaw, plan: planRaw };
+  return {
+    unitName,
+    projectName,
+    budget,
+    purpose,
+    plan,
+    goals,
+    indicators,
+    imported,
+  };
+}
+
 function readTable(region: Region): ParsedTable | string {
   const { table, title, line } = titleOf(region);
   const r = new TableReader(bodyCells([...region.preface, ...region.body]));
@@ -366,26 +390,8 @@ function readTable(region: Region): ParsedTable | string {
   if (!unit) {
     return `${where}：找不到预算单位（六位单位编码和单位名称，应写在表格上方、表内“预算单位”行或页眉中），该表未导入`;
   }
-  const amountUnit = amountUnitOf([...region.preface, ...region.body]);
-  const projectName = (r.valueOf(r.indexOf(/^项目名称$/), () => false) ?? '').trim();
-  if (!projectName) r.problem('projectName', '缺少项目名称');
-  const { raw: budgetRaw, budget } = readBudget(r, amountUnit);
-  const purpose = readPurpose(r);
-  const { raw: planRaw, plan } = readPlan(r);
-  const indicatorsAt = r.indexOf(INDICATOR_COLUMNS[0][1], Math.max(r.indexOf(PLAN_LABEL), 0));
-  const goals = readGoals(r, indicatorsAt);
-  const indicators = readIndicators(r, indicatorsAt);
-  const imported: ImportedText = { amountUnit, budget: budgetRaw, plan: planRaw };
-  const content: TargetContent = {
-    unitName: unit.name,
-    projectName,
-    budget,
-    purpose,
-    plan,
-    goals,
-    indicators,
-    imported,
-  };
+  const content = readContent(r, region, unit.name);
+  const projectName = content.projectName;
   return {
     table,
     title: title ?? projectName,
