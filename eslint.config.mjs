@@ -1,6 +1,8 @@
 // @ts-check
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 /** The browser globals the web console (apps/web) may use; it runs in no Node. */
 const BROWSER_GLOBALS = Object.fromEntries(
@@ -38,6 +40,19 @@ export default tseslint.config(
         { selector: "CallExpression[callee.name='randomUUID']", message: 'ids come from outside the domain' },
       ],
     },
+  },
+  {
+    // Issue 16 item 3: arrows in libs/ run one way. The TypeScript resolver follows the @bp/* paths
+    // of tsconfig.json, so a cycle through the barrel is caught as well as a relative one.
+    files: ['libs/domain/src/**/*.ts', 'libs/infra/src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // without the TypeScript extensions and parser import-x reads no .ts file and finds nothing
+      'import-x/extensions': ['.ts'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
     // the web console: browser code, TSX

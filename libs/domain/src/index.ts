@@ -3,6 +3,7 @@ export * from './shared/money';
 export * from './shared/names.zh';
 export * from './shared/decider';
 export * from './shared/scope';
+export * from './shared/fiscal-year';
 export * from './performance-target/spending-plan';
 export * from './performance-target/indicator-template';
 export * from './performance-target/indicator-target.parse';
@@ -34,3 +35,15 @@ export * from './evaluation/monitoring-report';
 export * from './monitoring/execution-series';
 export * from './user/user';
 export * from './performance-target/target-diff';
+export * from './evaluation/target-stream';
+/*
+ * Outside the domain a target is its whole stream: the lifecycle and the evaluations filed on it.
+ * These explicit exports take the place of performance-target's lifecycle-only names of the same
+ * spelling (an explicit export wins over `export *`), so the infrastructure keeps its names.
+ */
+export {
+  type TargetStreamState as TargetState,
+  type TargetStreamEvent as TargetEvent,
+  type TargetStreamCommand as TargetCommand,
+  targetStreamDecider as targetDecider,
+} from './evaluation/target-stream';

@@ -10,7 +10,7 @@ import {
   periodOf,
   Thresholds,
 } from '../monitoring/execution';
-import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from '../performance-target/performance-target.decide';
+import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from '../shared/fiscal-year';
 
 /** checkpoint and early come from sweeps; divergence from a monitoring report (双监控); reminder: a report is due. */
 export type AlertKind = 'checkpoint' | 'early' | 'divergence' | 'reminder';

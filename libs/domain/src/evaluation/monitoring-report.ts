@@ -3,9 +3,9 @@ import { IllegalState, InvalidInput, NotFound, Refused } from '../shared/errors'
 import { departmentOf } from '../shared/scope';
 import { parseIndicatorTarget } from '../performance-target/indicator-target.parse';
 import { TargetState } from '../performance-target/performance-target.state';
-import { isBusinessDate } from '../monitoring/execution';
+import { isBusinessDate } from '../shared/business-date';
 import { fieldNameZh, statusNameZh } from '../shared/names.zh';
-import { MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from '../performance-target/performance-target.decide';
+import { assertFiscalYear } from '../shared/fiscal-year';
 
 /** A monitoring round (e.g. "2022年1-7月"): opened by the department or finance, with a deadline. */
 export interface MonitoringRound {
@@ -31,17 +31,7 @@ export function openRound(
   cmd: Command<'OpenMonitoringRound', MonitoringRound>,
 ): MonitoringRoundOpened[] {
   const r = cmd.data;
-  if (
-    !Number.isInteger(r.fiscalYear) ||
-    r.fiscalYear < MIN_FISCAL_YEAR ||
-    r.fiscalYear > MAX_FISCAL_YEAR
-  ) {
-    throw new InvalidInput(
-      'INVALID_FISCAL_YEAR',
-      '预算年度应为 2000 至 2099 之间的年份',
-      'fiscalYear',
-    );
-  }
+  assertFiscalYear(r.fiscalYear);
   if (!r.name.trim() || r.name.length > 100)
     throw new InvalidInput('INVALID_NAME', '请填写监控轮次名称（最多 100 个字符）', 'name');
   if (!isBusinessDate(r.asOf) || !r.asOf.startsWith(`${r.fiscalYear}-`))
@@ -124,12 +114,28 @@ function assertKind(line: ReportLine, target: string, at: string): void {
   }
 }
 
+export type FileMonitoringReport = Command<
+  'FileMonitoringReport',
+  {
+    readonly targetId: string;
+    readonly round: MonitoringRound;
+    readonly today: string;
+    readonly lines: readonly ReportLine[];
+  }
+>;
+export type ReviewMonitoringReport = Command<
+  'ReviewMonitoringReport',
+  {
+    readonly targetId: string;
+    readonly roundId: string;
+    readonly outcome: 'accepted' | 'returned';
+    readonly opinion: string;
+  }
+>;
+
 /** A report needs every indicator once, values of the right kind, and causes and a correction where behind. */
 export function fileReport(
-  cmd: Command<
-    'FileMonitoringReport',
-    { targetId: string; round: MonitoringRound; today: string; lines: readonly ReportLine[] }
-  >,
+  cmd: FileMonitoringReport,
   s: TargetState,
   current: ReportState | undefined,
 ): MonitoringReportFiled[] {
@@ -196,10 +202,7 @@ export function fileReport(
 }
 
 export function reviewReport(
-  cmd: Command<
-    'ReviewMonitoringReport',
-    { targetId: string; roundId: string; outcome: 'accepted' | 'returned'; opinion: string }
-  >,
+  cmd: ReviewMonitoringReport,
   s: TargetState,
   current: ReportState | undefined,
 ): MonitoringReportReviewed[] {

@@ -1,7 +1,7 @@
 import { fold } from '../shared/decider';
 import { deciderSpec } from '../shared/decider.testing';
-import { targetDecider } from '../performance-target/performance-target.decide';
-import { TargetEvent } from '../performance-target/performance-target.events';
+import { targetStreamDecider as targetDecider } from './target-stream';
+import { TargetStreamEvent as TargetEvent } from './target-stream';
 import {
   actor,
   approvedHistory,

@@ -1,5 +1,5 @@
 import { fold } from '../shared/decider';
-import { targetDecider } from '../performance-target/performance-target.decide';
+import { targetStreamDecider as targetDecider } from './target-stream';
 import { approvedHistory, created } from '../performance-target/target.testing';
 import { previewSelfEvaluation } from './self-evaluation.decide';
 

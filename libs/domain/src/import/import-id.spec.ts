@@ -1,7 +1,7 @@
 import { seedText } from '../../../../test/support/seed';
 import { Actor, CommandMetadata, fold } from '../shared/decider';
-import { targetDecider } from '../performance-target/performance-target.decide';
-import { TargetEvent } from '../performance-target/performance-target.events';
+import { targetStreamDecider as targetDecider } from '../evaluation/target-stream';
+import { TargetStreamEvent as TargetEvent } from '../evaluation/target-stream';
 import { decideTableImport } from './import.decide';
 import { parseTargetDocument } from './target-document.parse';
 

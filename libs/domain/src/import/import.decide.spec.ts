@@ -1,7 +1,7 @@
 import { seedText } from '../../../../test/support/seed';
 import { Actor, CommandMetadata, fold } from '../shared/decider';
-import { targetDecider } from '../performance-target/performance-target.decide';
-import { TargetEvent } from '../performance-target/performance-target.events';
+import { targetStreamDecider as targetDecider } from '../evaluation/target-stream';
+import { TargetStreamEvent as TargetEvent } from '../evaluation/target-stream';
 import { targetProblems } from '../performance-target/performance-target.state';
 import { initialUnitState, evolveUnit, decideUnit } from '../unit/unit';
 import {
@@ -55,7 +55,7 @@ describe('decideTableImport', () => {
       ...meta,
       actor: { id, name: id, role },
     });
-    let events = [...importOnce([]).events];
+    let events: TargetEvent[] = [...importOnce([]).events];
     const run = (cmd: Parameters<typeof targetDecider.decide>[0]) => {
       events = [...events, ...targetDecider.decide(cmd, fold(targetDecider, events))];
     };

@@ -2,13 +2,13 @@ import { CommandMetadata, DomainEvent, eventMetadata } from '../shared/decider';
 import { sameJson } from '../shared/canonical-json';
 import { departmentOf } from '../shared/scope';
 import { Fen } from '../shared/money';
-import { targetDecider } from '../performance-target/performance-target.decide';
+import { evolveTargetStream, TargetStreamState } from '../evaluation/target-stream';
+import { decideTarget } from '../performance-target/performance-target.decide';
 import {
   TargetEvent,
   targetId,
   TargetStatus,
 } from '../performance-target/performance-target.events';
-import { TargetState } from '../performance-target/performance-target.state';
 import { changesToJson } from '../performance-target/target-content';
 import { decideUnit, UnitEvent, UnitState } from '../unit/unit';
 import { DepartmentGoals } from './department-goals.parse';
@@ -24,10 +24,10 @@ export interface TableDecision {
   readonly status: TargetStatus | 'none';
   readonly events: readonly TargetEvent[];
   /** The target after the import's events (as it was, for unchanged and conflicts). */
-  readonly after: TargetState;
+  readonly after: TargetStreamState;
 }
 
-function sameTable(table: ParsedTable, state: TargetState): boolean {
+function sameTable(table: ParsedTable, state: TargetStreamState): boolean {
   return (
     sameJson(changesToJson(table.content), changesToJson(state.content ?? {})) &&
     sameJson(table.problems, state.importProblems)
@@ -44,7 +44,7 @@ function sameTable(table: ParsedTable, state: TargetState): boolean {
 export function decideTableImport(
   table: ParsedTable,
   fiscalYear: number,
-  state: TargetState,
+  state: TargetStreamState,
   metadata: CommandMetadata,
   importId?: string,
 ): TableDecision {
@@ -54,7 +54,7 @@ export function decideTableImport(
     ...base,
     events,
     outcome: events.length === 0 ? 'unchanged' : outcome,
-    after: events.reduce(targetDecider.evolve, state),
+    after: events.reduce(evolveTargetStream, state),
   });
   if (state.status === 'none') {
     const data = {
@@ -66,7 +66,7 @@ export function decideTableImport(
       importProblems: table.problems,
       ...(importId ? { importId } : {}),
     };
-    return apply(targetDecider.decide({ type: 'CreateTarget', data, metadata }, state), 'created');
+    return apply(decideTarget({ type: 'CreateTarget', data, metadata }, state), 'created');
   }
   if (state.status === 'draft' || state.status === 'returned') {
     const data = {
@@ -75,7 +75,7 @@ export function decideTableImport(
       source: 'import' as const,
       importProblems: table.problems,
     };
-    return apply(targetDecider.decide({ type: 'ReviseTarget', data, metadata }, state), 'revised');
+    return apply(decideTarget({ type: 'ReviseTarget', data, metadata }, state), 'revised');
   }
   return {
     ...base,

@@ -2,7 +2,7 @@ import { eventMetadata } from '../shared/decider';
 import { IllegalState, InvalidInput, NotFound, Refused } from '../shared/errors';
 import { formatYuan } from '../shared/money';
 import { statusNameZh } from '../shared/names.zh';
-import { isBusinessDate, periodEndDate } from '../monitoring/execution';
+import { isBusinessDate, periodEndDate } from '../shared/business-date';
 import {
   RecordDisbursement,
   RequestAdjustment,

@@ -1,29 +1,5 @@
 import { Command } from '../shared/decider';
 import { Fen } from '../shared/money';
-import type {
-  FileSelfEvaluation,
-  ReviewSelfEvaluation,
-} from '../evaluation/self-evaluation.decide';
-import type { MonitoringRound, ReportLine } from '../evaluation/monitoring-report';
-
-export type FileMonitoringReport = Command<
-  'FileMonitoringReport',
-  {
-    readonly targetId: string;
-    readonly round: MonitoringRound;
-    readonly today: string;
-    readonly lines: readonly ReportLine[];
-  }
->;
-export type ReviewMonitoringReport = Command<
-  'ReviewMonitoringReport',
-  {
-    readonly targetId: string;
-    readonly roundId: string;
-    readonly outcome: 'accepted' | 'returned';
-    readonly opinion: string;
-  }
->;
 import { ReviewGrade, TargetSource } from './performance-target.events';
 import { ContentChanges, TargetContent, TargetProblem } from './target-content';
 
@@ -108,8 +84,4 @@ export type TargetCommand =
   | RecordDisbursement
   | ReverseDisbursement
   | RequestAdjustment
-  | FileSelfEvaluation
-  | ReviewSelfEvaluation
-  | FileMonitoringReport
-  | ReviewMonitoringReport
   | WithdrawTarget;

@@ -1,6 +1,4 @@
 import { sameJson } from '../shared/canonical-json';
-import { fileSelfEvaluation, reviewSelfEvaluation } from '../evaluation/self-evaluation.decide';
-import { fileReport, reviewReport } from '../evaluation/monitoring-report';
 import { Actor, assertNever, Decider, eventMetadata, Role } from '../shared/decider';
 import {
   assertBudgetCoversDisbursed,
@@ -33,9 +31,8 @@ import {
   targetProblems,
 } from './performance-target.state';
 import { changesToJson, invalidityProblems, budgetToJson } from './target-content';
+import { assertFiscalYear } from '../shared/fiscal-year';
 
-export const MIN_FISCAL_YEAR = 2000;
-export const MAX_FISCAL_YEAR = 2099;
 const UNIT_CODE = /^\d{6}$/;
 const PROJECT_CODE = /^[0-9A-Za-z]{1,40}$/;
 
@@ -282,21 +279,6 @@ function assertExists(state: TargetState): void {
     throw new IllegalState('TARGET_NOT_FOUND', '该绩效目标不存在', 'none');
 }
 
-/** A fiscal year the service keeps: a whole year from 2000 to 2099; otherwise a 400. */
-export function assertFiscalYear(fiscalYear: number): void {
-  if (
-    !Number.isInteger(fiscalYear) ||
-    fiscalYear < MIN_FISCAL_YEAR ||
-    fiscalYear > MAX_FISCAL_YEAR
-  ) {
-    throw new InvalidInput(
-      'INVALID_FISCAL_YEAR',
-      `预算年度应为 ${MIN_FISCAL_YEAR} 至 ${MAX_FISCAL_YEAR} 之间的年份`,
-      'fiscalYear',
-    );
-  }
-}
-
 function assertIdentity(fiscalYear: number, unitCode: string, projectCode: string): void {
   assertFiscalYear(fiscalYear);
   if (!UNIT_CODE.test(unitCode))
@@ -341,14 +323,6 @@ export function decideTarget(command: TargetCommand, state: TargetState): Target
       return reverseDisbursement(command, state);
     case 'RequestAdjustment':
       return requestAdjustment(command, state);
-    case 'FileSelfEvaluation':
-      return fileSelfEvaluation(command, state, state.selfEvaluation);
-    case 'ReviewSelfEvaluation':
-      return reviewSelfEvaluation(command, state, state.selfEvaluation);
-    case 'FileMonitoringReport':
-      return fileReport(command, state, state.reports[command.data.round.roundId]);
-    case 'ReviewMonitoringReport':
-      return reviewReport(command, state, state.reports[command.data.roundId]);
     case 'WithdrawTarget':
       return withdraw(command, state);
     default:

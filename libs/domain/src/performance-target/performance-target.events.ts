@@ -1,13 +1,5 @@
 import { DomainEvent } from '../shared/decider';
 import { TargetContentJson, TargetProblem } from './target-content';
-import type {
-  SelfEvaluationFiled,
-  SelfEvaluationReviewed,
-} from '../evaluation/self-evaluation.decide';
-import type {
-  MonitoringReportFiled,
-  MonitoringReportReviewed,
-} from '../evaluation/monitoring-report';
 
 export type TargetStatus =
   | 'draft'
@@ -146,11 +138,25 @@ export type TargetEvent =
   | DisbursementReversed
   | AdjustmentRequested
   | AdjustmentApproved
-  | SelfEvaluationFiled
-  | SelfEvaluationReviewed
-  | MonitoringReportFiled
-  | MonitoringReportReviewed
   | TargetWithdrawn;
+
+const LIFECYCLE_EVENT_TYPES: Readonly<Record<TargetEvent['type'], true>> = {
+  TargetCreated: true,
+  TargetRevised: true,
+  TargetSubmitted: true,
+  TargetReviewed: true,
+  TargetApproved: true,
+  DisbursementRecorded: true,
+  DisbursementReversed: true,
+  AdjustmentRequested: true,
+  AdjustmentApproved: true,
+  TargetWithdrawn: true,
+};
+
+/** Is this event of a target stream one of the lifecycle's (not an evaluation filed on it)? */
+export function isTargetLifecycleEvent(e: { readonly type: string }): e is TargetEvent {
+  return Object.prototype.hasOwnProperty.call(LIFECYCLE_EVENT_TYPES, e.type);
+}
 
 export function targetId(fiscalYear: number, unitCode: string, projectCode: string): string {
   return `${fiscalYear}-${unitCode}-${projectCode}`;

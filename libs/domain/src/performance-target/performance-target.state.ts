@@ -20,8 +20,6 @@ import {
   TargetProblem,
 } from './target-content';
 import { Fen, fenOf } from '../shared/money';
-import { evolveSelfEvaluation, SelfEvaluationState } from '../evaluation/self-evaluation.decide';
-import { evolveReports, ReportState } from '../evaluation/monitoring-report';
 
 export interface ReviewRecord {
   readonly stage: ReviewStage;
@@ -98,9 +96,6 @@ export interface TargetState {
   readonly disbursements: readonly DisbursementRecord[];
   /** Sum of disbursements less reversals, all dates. */
   readonly netDisbursed: Fen;
-  readonly selfEvaluation: SelfEvaluationState | null;
-  /** Monitoring reports (绩效运行监控), by round. */
-  readonly reports: Readonly<Record<string, ReportState>>;
   /** The import run that created the target, if one did. */
   readonly importId: string | null;
   readonly withdrawal: WithdrawalRecord | null;
@@ -129,8 +124,6 @@ export function initialTargetState(): TargetState {
     pendingAdjustment: null,
     disbursements: [],
     netDisbursed: 0n,
-    selfEvaluation: null,
-    reports: {},
     importId: null,
     withdrawal: null,
     version: 0,
@@ -244,12 +237,6 @@ export function evolveTarget(state: TargetState, event: TargetEvent): TargetStat
       return onAdjustmentRequested(s, event);
     case 'AdjustmentApproved':
       return onAdjustmentApproved(s, event);
-    case 'SelfEvaluationFiled':
-    case 'SelfEvaluationReviewed':
-      return { ...s, selfEvaluation: evolveSelfEvaluation(state.selfEvaluation, event) };
-    case 'MonitoringReportFiled':
-    case 'MonitoringReportReviewed':
-      return { ...s, reports: evolveReports(state.reports, event) };
     case 'TargetWithdrawn': {
       const { reason, importId } = event.data;
       const withdrawal = { reason, by: meta.actor, at: meta.at, ...(importId ? { importId } : {}) };

@@ -1,8 +1,8 @@
 import { checkpointNameZh } from '../shared/names.zh';
+import { Checkpoint, CHECKPOINTS } from '../shared/business-date';
 
-/** The four checkpoints of a fiscal year: end of March, June, October and December. */
-export const CHECKPOINTS = ['M3', 'M6', 'M10', 'M12'] as const;
-export type Checkpoint = (typeof CHECKPOINTS)[number];
+// The checkpoints are the business calendar's (shared); the plan is written against them.
+export { CHECKPOINTS, type Checkpoint } from '../shared/business-date';
 
 /** Cumulative planned % of the budget by each checkpoint, as written; null is a blank cell. */
 export type PlanCells = Readonly<Record<Checkpoint, number | null>>;

@@ -1,5 +1,5 @@
 import { canonicalJson } from '../shared/canonical-json';
-import { TargetEvent } from './performance-target.events';
+import { isTargetLifecycleEvent, TargetEvent } from './performance-target.events';
 import { evolveTarget, initialTargetState, TargetState } from './performance-target.state';
 import { budgetView, BudgetView } from './performance-target.view';
 import { PlanCells } from './spending-plan';
@@ -107,11 +107,18 @@ interface Seen {
  * approved version in force; otherwise the content with the last review of an earlier content
  * revision (a target returned and resubmitted), and a table never reviewed is a first submission.
  */
-export function targetChanges(events: readonly TargetEvent[]): TargetChanges {
+export function targetChanges(
+  events: readonly (TargetEvent | { readonly type: string })[],
+): TargetChanges {
   let state: TargetState = initialTargetState();
   const reviewed = new Map<number, Seen>();
   let inForce: Seen | null = null;
   for (const e of events) {
+    // an evaluation filed on the stream changes no content but counts in the stream's version
+    if (!isTargetLifecycleEvent(e)) {
+      state = { ...state, version: state.version + 1 };
+      continue;
+    }
     state = evolveTarget(state, e);
     if (!state.content) continue;
     const seen = { content: state.content, version: state.version };
