@@ -152,6 +152,25 @@ export class ReverseDisbursementCommand extends Command<Answer<ReversalAnswer>> 
   }
 }
 
+/** The answer of a reversal: what is left of the payment and of the target's net disbursed. */
+function reversalAnswer(
+  c: ReverseDisbursementCommand,
+  reversalId: string,
+  next: TargetState,
+): ReversalAnswer {
+  const d = next.disbursements.find((x) => x.id === c.disbursementId);
+  if (!d) throw new NotFound('DISBURSEMENT_NOT_FOUND', '未找到该笔支出');
+  return {
+    id: reversalId,
+    disbursementId: d.id,
+    targetId: c.targetId,
+    amount: formatYuan(c.amount),
+    reason: c.reason.trim(),
+    remaining: formatYuan(d.amount - d.reversed),
+    disbursed: formatYuan(next.netDisbursed),
+  };
+}
+
 @CommandHandler(ReverseDisbursementCommand)
 export class ReverseDisbursementHandler implements ICommandHandler<ReverseDisbursementCommand> {
   constructor(
@@ -183,17 +202,7 @@ export class ReverseDisbursementHandler implements ICommandHandler<ReverseDisbur
           () => ({ type: 'ReverseDisbursement', data, metadata }),
           {
             alsoWrite: async (sql, next, position) => {
-              const d = next.disbursements.find((x) => x.id === c.disbursementId);
-              if (!d) throw new NotFound('DISBURSEMENT_NOT_FOUND', '未找到该笔支出');
-              answer = {
-                id: reversalId,
-                disbursementId: d.id,
-                targetId: c.targetId,
-                amount: formatYuan(c.amount),
-                reason: c.reason.trim(),
-                remaining: formatYuan(d.amount - d.reversed),
-                disbursed: formatYuan(next.netDisbursed),
-              };
+              answer = reversalAnswer(c, reversalId, next);
               await remember(sql, answer, position);
             },
           },
