@@ -8,6 +8,7 @@ import {
   parseIndicatorTarget,
   previewSelfEvaluation,
   roundPct,
+  Scope,
 } from '@bp/domain';
 import { Database } from '../database/sql';
 import { monitoringConfigOf } from '../alerts/monitoring-config';
@@ -116,6 +117,41 @@ export class RoundTargetsQuery extends Query<unknown> {
   }
 }
 
+interface RoundTargetRow {
+  id: string;
+  unit_code: string;
+  unit_name: string;
+  project_name: string;
+  status: string | null;
+  at: string | null;
+  actor: string | null;
+  opinion: string | null;
+}
+
+/** The approved targets a round covers in scope, each with the last filing or review of its report. */
+async function roundTargetRows(
+  db: Database,
+  round: MonitoringRound,
+  roundId: string,
+  s: Scope,
+): Promise<RoundTargetRow[]> {
+  const { rows } = await db.query<RoundTargetRow>(
+    `SELECT t.id, t.unit_code, t.unit_name, t.project_name, r.status, r.at, r.actor, r.opinion
+       FROM target_list t
+       LEFT JOIN LATERAL (
+         SELECT CASE e.type WHEN 'MonitoringReportFiled' THEN 'filed' ELSE e.data->>'outcome' END AS status,
+                e.metadata->>'at' AS at, e.metadata->'actor'->>'name' AS actor, e.data->>'opinion' AS opinion
+           FROM events e WHERE e.target_id = t.id AND e.type IN ('MonitoringReportFiled', 'MonitoringReportReviewed') AND e.data->>'roundId' = $2
+          ORDER BY e.global_position DESC LIMIT 1) r ON true
+      WHERE t.fiscal_year = $1 AND t.status = 'approved'
+        AND ($3::boolean OR t.unit_code = ANY($4::text[]) OR t.department_code = ANY($5::text[]))
+        AND ($6::text IS NULL OR t.department_code = $6)
+      ORDER BY t.unit_code, t.id`,
+    [round.fiscalYear, roundId, s.all, s.units, s.departments, round.departmentCode ?? null],
+  );
+  return rows;
+}
+
 @QueryHandler(RoundTargetsQuery)
 export class RoundTargetsHandler implements IQueryHandler<RoundTargetsQuery> {
   constructor(
@@ -125,30 +161,7 @@ export class RoundTargetsHandler implements IQueryHandler<RoundTargetsQuery> {
 
   async execute({ caller, roundId }: RoundTargetsQuery) {
     const round = await loadRound(this.db, roundId);
-    const s = caller.scope;
-    const { rows } = await this.db.query<{
-      id: string;
-      unit_code: string;
-      unit_name: string;
-      project_name: string;
-      status: string | null;
-      at: string | null;
-      actor: string | null;
-      opinion: string | null;
-    }>(
-      `SELECT t.id, t.unit_code, t.unit_name, t.project_name, r.status, r.at, r.actor, r.opinion
-         FROM target_list t
-         LEFT JOIN LATERAL (
-           SELECT CASE e.type WHEN 'MonitoringReportFiled' THEN 'filed' ELSE e.data->>'outcome' END AS status,
-                  e.metadata->>'at' AS at, e.metadata->'actor'->>'name' AS actor, e.data->>'opinion' AS opinion
-             FROM events e WHERE e.target_id = t.id AND e.type IN ('MonitoringReportFiled', 'MonitoringReportReviewed') AND e.data->>'roundId' = $2
-            ORDER BY e.global_position DESC LIMIT 1) r ON true
-        WHERE t.fiscal_year = $1 AND t.status = 'approved'
-          AND ($3::boolean OR t.unit_code = ANY($4::text[]) OR t.department_code = ANY($5::text[]))
-          AND ($6::text IS NULL OR t.department_code = $6)
-        ORDER BY t.unit_code, t.id`,
-      [round.fiscalYear, roundId, s.all, s.units, s.departments, round.departmentCode ?? null],
-    );
+    const rows = await roundTargetRows(this.db, round, roundId, caller.scope);
     // late: the deadline has passed and nothing stands filed or accepted (returned means redo)
     const past = todayInShanghai(this.clock) > round.deadline;
     return {
