@@ -18,6 +18,7 @@ import {
 } from './performance-target.commands';
 import {
   REVIEW_GRADES,
+  ReviewGrade,
   ReviewOutcome,
   ReviewStage,
   TargetEvent,
@@ -32,6 +33,7 @@ import {
 } from './performance-target.state';
 import { changesToJson, invalidityProblems, budgetToJson } from './target-content';
 import { assertFiscalYear } from '../shared/fiscal-year';
+import { opinionRequired, reviewOutcomeOf } from './review-outcome';
 
 const UNIT_CODE = /^\d{6}$/;
 const PROJECT_CODE = /^[0-9A-Za-z]{1,40}$/;
@@ -251,10 +253,11 @@ function outcomeOf(grade: string, opinion: string): ReviewOutcome {
   if (!REVIEW_GRADES.includes(grade as never)) {
     throw new InvalidInput('INVALID_GRADE', '评级应为优、良、中、差之一', 'grade');
   }
-  if ((grade === '中' || grade === '差') && !opinion.trim()) {
+  const valid = grade as ReviewGrade;
+  if (opinionRequired(valid) && !opinion.trim()) {
     throw new InvalidInput('OPINION_REQUIRED', `评级为“${grade}”时必须填写审核意见`, 'opinion');
   }
-  return grade === '中' ? 'returned' : grade === '差' ? 'rejected' : 'passed';
+  return reviewOutcomeOf(valid);
 }
 
 /** Whoever created, revised or submitted the content may not review it; nor pass both stages. */

@@ -20,6 +20,7 @@ import {
   TargetProblem,
 } from './target-content';
 import { Fen, fenOf } from '../shared/money';
+import { statusAfterReview } from './review-outcome';
 
 export interface ReviewRecord {
   readonly stage: ReviewStage;
@@ -135,17 +136,6 @@ function withAuthor(authors: readonly string[], id: string): readonly string[] {
   return authors.includes(id) ? authors : [...authors, id];
 }
 
-/** A finance pass leaves the status as it is: the TargetApproved event that follows sets it. */
-function afterReview(
-  state: TargetState,
-  stage: ReviewStage,
-  outcome: ReviewOutcome,
-): TargetState['status'] {
-  if (outcome === 'returned') return 'returned';
-  if (outcome === 'rejected') return 'rejected';
-  return stage === 'department' ? 'department_approved' : state.status;
-}
-
 /** Folds one event into the state. Never throws: events are facts. */
 export function evolveTarget(state: TargetState, event: TargetEvent): TargetState {
   const meta = event.metadata;
@@ -210,7 +200,7 @@ export function evolveTarget(state: TargetState, event: TargetEvent): TargetStat
         };
       return {
         ...reviewed,
-        status: afterReview(state, stage, outcome),
+        status: statusAfterReview(state.status, stage, outcome),
         departmentPassedBy:
           stage === 'department' && outcome === 'passed' ? meta.actor : state.departmentPassedBy,
       };

@@ -114,3 +114,9 @@ export function periodOf(date: BusinessDate): Period {
 export function periodEndDate(fiscalYear: number, p: Period): BusinessDate {
   return checkpointDate(fiscalYear, PERIOD_CHECKPOINT[p]);
 }
+
+/** The date `days` calendar days after `date` (before it when negative); UTC arithmetic, no zone. */
+export function addDays(date: BusinessDate, days: number): BusinessDate {
+  const { y, m, d } = ymdOf(date);
+  return new Date(Date.UTC(y, m - 1, d) + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,4 +1,11 @@
-import { departmentOf, effectivePlan, fenOf, PlanCells, TargetEvent } from '@bp/domain';
+import {
+  departmentOf,
+  effectivePlan,
+  fenOf,
+  PlanCells,
+  statusAfterReview,
+  TargetEvent,
+} from '@bp/domain';
 import { Sql } from '../database/sql';
 import { toDomainEvent } from '../performance-target/target-store';
 import { Projection, TableName } from './projection';
@@ -92,14 +99,7 @@ function applyEvent(e: TargetEvent, rows: Map<string, TargetRow>): void {
       return;
     case 'TargetReviewed':
       if (e.data.adjustmentId) return;
-      row.status =
-        e.data.outcome === 'returned'
-          ? 'returned'
-          : e.data.outcome === 'rejected'
-            ? 'rejected'
-            : e.data.stage === 'department'
-              ? 'department_approved'
-              : row.status;
+      row.status = statusAfterReview(row.status, e.data.stage, e.data.outcome);
       return;
     case 'TargetApproved':
       Object.assign(row, { status: 'approved', budget: row.draft_budget, plan: row.draft_plan });

@@ -1,4 +1,4 @@
-import { departmentOf, TargetEvent } from '@bp/domain';
+import { departmentOf, stageAfterReview, TargetEvent } from '@bp/domain';
 import { toDomainEvent } from '../performance-target/target-store';
 import { Projection } from './projection';
 
@@ -18,10 +18,10 @@ function next(e: TargetEvent, current: QueueRow | null): QueueRow | null {
       return { target_id: id, stage: 'department', kind: 'target', since };
     case 'AdjustmentRequested':
       return { target_id: id, stage: 'department', kind: 'adjustment', since };
-    case 'TargetReviewed':
-      return e.data.outcome === 'passed' && e.data.stage === 'department' && current
-        ? { ...current, stage: 'finance', since }
-        : null;
+    case 'TargetReviewed': {
+      const stage = stageAfterReview(e.data.stage, e.data.outcome);
+      return stage && current ? { ...current, stage, since } : null;
+    }
     case 'TargetApproved':
     case 'AdjustmentApproved':
       return null;
