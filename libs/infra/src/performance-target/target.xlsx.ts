@@ -75,8 +75,8 @@ function setUpPage(ws: ExcelJS.Worksheet) {
   };
 }
 
-/** Title, unit, project, budget, plan, purpose and goals: rows 1–11. Answers the next row. */
-function writeHeader(w: SheetWriter, v: TargetView): number {
+/** Title, unit and project: rows 1–4. */
+function writeIdentity(w: SheetWriter, v: TargetView): void {
   const title = w.put(1, 1, COLUMNS, `项目绩效目标表（${v.fiscalYear}年度）`, true);
   title.font = { name: FONT, size: 16, bold: true };
   w.ws.getRow(1).height = 32;
@@ -94,6 +94,10 @@ function writeHeader(w: SheetWriter, v: TargetView): number {
     [v.projectName, spanWidth(2, 4)],
     [v.projectCode, WIDTHS[5]],
   ]);
+}
+
+/** The budget in 万元: rows 5–7. */
+function writeBudget(w: SheetWriter, v: TargetView): void {
   w.ws.mergeCells(5, 1, 7, 1);
   w.put(5, 1, 1, '预算资金（万元）', true);
   const budget: [string, string][] = [
@@ -105,6 +109,10 @@ function writeHeader(w: SheetWriter, v: TargetView): number {
     w.put(5 + i, 2, 2, label, true);
     w.put(5 + i, 3, COLUMNS, wan(yuan)).numFmt = WAN_FORMAT;
   });
+}
+
+/** The spending plan by checkpoint, in percent: rows 8–9. */
+function writePlan(w: SheetWriter, v: TargetView): void {
   w.ws.mergeCells(8, 1, 9, 1);
   w.put(8, 1, 1, '项目资金支出计划（%）', true);
   w.fit(8, [['项目资金支出计划（%）', WIDTHS[0]]]);
@@ -117,6 +125,13 @@ function writeHeader(w: SheetWriter, v: TargetView): number {
     if (pct !== null) cell.numFmt = Number.isInteger(pct) ? '0%' : '0.00%';
     cell.alignment = { horizontal: 'center', vertical: 'middle' };
   });
+}
+
+/** Title, unit, project, budget, plan, purpose and goals: rows 1–11. Answers the next row. */
+function writeHeader(w: SheetWriter, v: TargetView): number {
+  writeIdentity(w, v);
+  writeBudget(w, v);
+  writePlan(w, v);
   w.put(10, 1, 1, '资金用途', true);
   w.put(10, 2, COLUMNS, v.purpose);
   w.fit(10, [[v.purpose, spanWidth(2, COLUMNS)]]);
@@ -214,14 +229,10 @@ const SUMMARY_HEADER = [
   '工作表',
 ];
 
-/** The 汇总 sheet: one line per target with its budget and status, and the total. */
-function addSummarySheet(
-  wb: ExcelJS.Workbook,
-  unit: UnitOfTargets,
-  views: readonly TargetView[],
-  names: readonly string[],
-) {
-  const ws = wb.addWorksheet('汇总', { views: [{ state: 'frozen', ySplit: 3 }] });
+const SUMMARY_FONT = { name: FONT, size: 11 };
+
+/** The 汇总 sheet's page, title (row 1), unit (row 2) and column header (row 3). */
+function summaryHeader(ws: ExcelJS.Worksheet, unit: UnitOfTargets): void {
   [6, 24, 36, 16, 16, 16, 16, 24].forEach((wd, i) => (ws.getColumn(i + 1).width = wd));
   ws.pageSetup = {
     paperSize: 9,
@@ -230,16 +241,23 @@ function addSummarySheet(
     fitToWidth: 1,
     fitToHeight: 0,
   };
-  const font = { name: FONT, size: 11 };
   ws.mergeCells(1, 1, 1, SUMMARY_HEADER.length);
   const title = ws.getCell(1, 1);
   title.value = `项目绩效目标汇总表（${unit.fiscalYear}年度）`;
-  title.font = { ...font, size: 16, bold: true };
+  title.font = { ...SUMMARY_FONT, size: 16, bold: true };
   title.alignment = { horizontal: 'center', vertical: 'middle' };
   ws.getRow(1).height = 32;
   ws.getRow(2).values = ['单位名称', unit.name, '', '', '单位编码', unit.code];
   ws.mergeCells(2, 2, 2, 4);
   ws.getRow(3).values = SUMMARY_HEADER;
+}
+
+/** One line per target, then the 合计 line; amounts in 万元. */
+function summaryLines(
+  ws: ExcelJS.Worksheet,
+  views: readonly TargetView[],
+  names: readonly string[],
+): void {
   const total = { total: 0n, fiscal: 0n, other: 0n };
   views.forEach((v, i) => {
     const fen = {
@@ -254,26 +272,33 @@ function addSummarySheet(
       i + 1,
       v.projectCode,
       v.projectName,
-      Number(formatWan(fen.total)),
-      Number(formatWan(fen.fiscal)),
-      Number(formatWan(fen.other)),
+      ...amountsInWan(fen),
       STATUS_LABEL[v.status as TargetStatus] ?? v.status,
       names[i],
     ]);
   });
-  ws.addRow([
-    '合计',
-    '',
-    `${views.length} 个项目`,
-    Number(formatWan(total.total)),
-    Number(formatWan(total.fiscal)),
-    Number(formatWan(total.other)),
-    '',
-    '',
-  ]);
+  ws.addRow(['合计', '', `${views.length} 个项目`, ...amountsInWan(total), '', '']);
+}
+
+const amountsInWan = (fen: { total: bigint; fiscal: bigint; other: bigint }) => [
+  Number(formatWan(fen.total)),
+  Number(formatWan(fen.fiscal)),
+  Number(formatWan(fen.other)),
+];
+
+/** The 汇总 sheet: one line per target with its budget and status, and the total. */
+function addSummarySheet(
+  wb: ExcelJS.Workbook,
+  unit: UnitOfTargets,
+  views: readonly TargetView[],
+  names: readonly string[],
+) {
+  const ws = wb.addWorksheet('汇总', { views: [{ state: 'frozen', ySplit: 3 }] });
+  summaryHeader(ws, unit);
+  summaryLines(ws, views, names);
   for (let r = 2; r <= ws.rowCount; r++) {
     ws.getRow(r).eachCell({ includeEmpty: true }, (cell, c) => {
-      cell.font = { ...font, bold: r === 3 || r === ws.rowCount };
+      cell.font = { ...SUMMARY_FONT, bold: r === 3 || r === ws.rowCount };
       cell.border = BORDER;
       cell.alignment = { vertical: 'middle', wrapText: true };
       if (c >= 4 && c <= 6 && r > 3) cell.numFmt = WAN_FORMAT;
