@@ -322,10 +322,24 @@ export async function selfEvaluationWorkbook(s: SelfEvaluationSheet): Promise<Bu
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-/** The 执行监控表 of one target in a round as an .xlsx workbook. */
-export async function monitoringTableWorkbook(v: MonitoringTableView): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('执行监控表');
+const MONITORING_COLUMNS = [
+  '一级指标',
+  '二级指标',
+  '三级指标',
+  '指标值',
+  '完成值',
+  '全年预计完成情况',
+  '完成目标可能性',
+  '偏差原因',
+  '纠偏措施',
+];
+
+/** A cell of the 执行监控表: blank for nothing, 是/否 for a yes-no answer. */
+const monitoringText = (x: unknown) =>
+  x === null || x === undefined ? '' : x === true ? '是' : x === false ? '否' : String(x);
+
+/** The title (A1:I1) and the money line of the 执行监控表. */
+function monitoringHeading(ws: ExcelJS.Worksheet, v: MonitoringTableView): void {
   ws.addRow([
     `${v.projectName}（${v.targetId}）绩效目标执行监控表（${v.round.name}，截至${v.round.asOf}）`,
   ]);
@@ -340,19 +354,14 @@ export async function monitoringTableWorkbook(v: MonitoringTableView): Promise<B
     '全年预计支出（元）',
     v.expectedFullYear,
   ]);
-  ws.addRow([
-    '一级指标',
-    '二级指标',
-    '三级指标',
-    '指标值',
-    '完成值',
-    '全年预计完成情况',
-    '完成目标可能性',
-    '偏差原因',
-    '纠偏措施',
-  ]);
-  const text = (x: unknown) =>
-    x === null || x === undefined ? '' : x === true ? '是' : x === false ? '否' : String(x);
+}
+
+/** The 执行监控表 of one target in a round as an .xlsx workbook. */
+export async function monitoringTableWorkbook(v: MonitoringTableView): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('执行监控表');
+  monitoringHeading(ws, v);
+  ws.addRow(MONITORING_COLUMNS);
   for (const i of v.indicators) {
     const causes = [...i.causes, ...(i.causeText ? [i.causeText] : [])].join('；');
     ws.addRow([
@@ -360,11 +369,11 @@ export async function monitoringTableWorkbook(v: MonitoringTableView): Promise<B
       i.level2,
       i.name,
       i.target,
-      text(i.completed),
-      text(i.expected),
-      text(i.likelihood),
+      monitoringText(i.completed),
+      monitoringText(i.expected),
+      monitoringText(i.likelihood),
       causes,
-      text(i.correction),
+      monitoringText(i.correction),
     ]);
   }
   ws.columns.forEach((c) => (c.width = 16));

@@ -75,31 +75,45 @@ export class DocxXmlReader {
   }
 
   private open(tag: SaxesTagPlain): void {
-    const name = tag.name;
-    if (SKIPPED.has(name)) this.skip++;
+    if (SKIPPED.has(tag.name)) this.skip++;
     if (this.skip > 0) return;
-    const cell = this.cell();
-    const val = tag.attributes['w:val'];
+    if (!this.openText(tag.name)) this.openStructure(tag);
+  }
+
+  /** Paragraphs, runs and the characters they stand for; false when `name` is none of them. */
+  private openText(name: string): boolean {
     switch (name) {
       case 'w:p':
         this.paragraphs.push('');
-        return;
+        return true;
       case 'w:r':
         this.run++;
-        return;
+        return true;
       case 'w:t':
         this.inText = true;
-        return;
+        return true;
       case 'w:tab':
-        return this.append('\t');
+        this.append('\t');
+        return true;
       case 'w:br':
       case 'w:cr':
-        return this.append('\n');
+        this.append('\n');
+        return true;
       case 'w:noBreakHyphen':
-        return this.append('-');
+        this.append('-');
+        return true;
       case 'w:txbxContent':
         this.textBoxes.push([]);
-        return;
+        return true;
+    }
+    return false;
+  }
+
+  /** Tables, their rows and cells (spans and vertical merges), and header references. */
+  private openStructure(tag: SaxesTagPlain): void {
+    const val = tag.attributes['w:val'];
+    const cell = this.cell();
+    switch (tag.name) {
       case 'w:tbl':
         return this.openTable();
       case 'w:tr':

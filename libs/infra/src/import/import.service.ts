@@ -174,36 +174,12 @@ export class ImportService {
         importId ?? undefined,
       ),
     );
-    const unitStates = new Map<string, UnitState>(
-      unitStreams.map((s) => [
-        s.slice('unit-'.length),
-        (streams.get(s) ?? [])
-          .map((e) => toDomainEvent<UnitEvent>(e))
-          .reduce(evolveUnit, initialUnitState()),
-      ]),
-    );
+    const unitStates = unitStatesOf(unitStreams, streams);
     const units = decideUnitsOfImport(doc, unitStates, metadata);
-    let goals: Plan['goals'] = null;
-    if (doc.departmentGoals && department && goalsStream) {
-      const recorded =
-        (streams.get(goalsStream) ?? [])
-          .map((e) => toDomainEvent<DepartmentGoalsRecorded>(e))
-          .pop() ?? null;
-      const events = decideDepartmentGoals(
-        doc.departmentGoals,
-        department,
-        fiscalYear,
-        recorded,
-        metadata,
-      );
-      goals = {
-        streamId: goalsStream,
-        departmentCode: department,
-        areas: doc.departmentGoals.areas.length,
-        events,
-        ignored: !recordsDepartmentData(metadata),
-      };
-    }
+    const goals =
+      department && goalsStream
+        ? goalsPlan(doc, { department, fiscalYear, streamId: goalsStream }, streams, metadata)
+        : null;
     const notes = ignoredNotes(
       goals?.ignored ?? false,
       ignoredUnitRenames(doc, unitStates, metadata),
@@ -243,6 +219,47 @@ export class ImportService {
   }
 }
 
+type Streams = Plan['streams'];
+
+/** Each unit of the document as its stream says it is now (by unit code). */
+function unitStatesOf(unitStreams: readonly string[], streams: Streams): Map<string, UnitState> {
+  return new Map<string, UnitState>(
+    unitStreams.map((s) => [
+      s.slice('unit-'.length),
+      (streams.get(s) ?? [])
+        .map((e) => toDomainEvent<UnitEvent>(e))
+        .reduce(evolveUnit, initialUnitState()),
+    ]),
+  );
+}
+
+/** What the document's 部门整体绩效目标 do to the department's goals stream; null when it has none. */
+function goalsPlan(
+  doc: ParsedDocument,
+  at: { department: string; fiscalYear: number; streamId: string },
+  streams: Streams,
+  metadata: ReturnType<TargetStore['metadata']>,
+): Plan['goals'] {
+  if (!doc.departmentGoals) return null;
+  const recorded =
+    (streams.get(at.streamId) ?? []).map((e) => toDomainEvent<DepartmentGoalsRecorded>(e)).pop() ??
+    null;
+  const events = decideDepartmentGoals(
+    doc.departmentGoals,
+    at.department,
+    at.fiscalYear,
+    recorded,
+    metadata,
+  );
+  return {
+    streamId: at.streamId,
+    departmentCode: at.department,
+    areas: doc.departmentGoals.areas.length,
+    events,
+    ignored: !recordsDepartmentData(metadata),
+  };
+}
+
 async function upsertUnits(sql: Sql, units: Map<string, UnitEvent[]>): Promise<void> {
   for (const events of units.values()) {
     for (const e of events) {
@@ -269,6 +286,21 @@ function ignoredNotes(
     );
   }
   return notes;
+}
+
+/** The report's line on the department's goals: recorded, unchanged, or ignored (a unit's import). */
+function goalsReport(goals: Plan['goals']) {
+  return (
+    goals && {
+      departmentCode: goals.departmentCode,
+      areas: goals.areas,
+      outcome: goals.ignored
+        ? ('ignored' as const)
+        : goals.events.length > 0
+          ? ('recorded' as const)
+          : ('unchanged' as const),
+    }
+  );
 }
 
 function report(doc: ParsedDocument, input: ImportInput, plan: Plan): ImportReport {
@@ -299,15 +331,7 @@ function report(doc: ParsedDocument, input: ImportInput, plan: Plan): ImportRepo
       budget: formatYuan(u.budget),
     })),
     totalBudget: formatYuan(totals.total),
-    departmentGoals: plan.goals && {
-      departmentCode: plan.goals.departmentCode,
-      areas: plan.goals.areas,
-      outcome: plan.goals.ignored
-        ? 'ignored'
-        : plan.goals.events.length > 0
-          ? 'recorded'
-          : 'unchanged',
-    },
+    departmentGoals: goalsReport(plan.goals),
     problems: doc.problems,
     warnings: [...documentYearWarnings(doc, input.fiscalYear), ...plan.notes],
   };
