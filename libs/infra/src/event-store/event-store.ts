@@ -88,6 +88,105 @@ function streamType(streamId: string): string {
   return dash > 0 ? streamId.slice(0, dash) : streamId;
 }
 
+/** The events of one stream in a batch append, at the version the stream must be at (0: new). */
+interface StreamBatch {
+  readonly streamId: string;
+  readonly expectedVersion: number;
+  readonly events: readonly NewEvent[];
+}
+
+/** Every event of the batches with its stream version and its link in the stream's hash chain. */
+function chainedRows(
+  live: readonly StreamBatch[],
+  prev: Map<string, string | null>,
+  recordedAt: Date,
+) {
+  const links = new Map(
+    live.map((b) => [
+      b.streamId,
+      chain(b.streamId, b.expectedVersion + 1, prev.get(b.streamId) ?? null, b.events, recordedAt),
+    ]),
+  );
+  return live.flatMap((b) =>
+    b.events.map((e, i) => ({
+      ...e,
+      streamId: b.streamId,
+      version: b.expectedVersion + i + 1,
+      link: links.get(b.streamId)![i],
+    })),
+  );
+}
+
+/** Inserts the chained events in one statement; answers the highest position written. */
+async function insertChained(
+  sql: Sql,
+  rows: ReturnType<typeof chainedRows>,
+  recordedAt: Date,
+): Promise<bigint> {
+  // one JSON document rather than arrays of JSON texts: node-pg escapes every element of a
+  // text array, which for 100,000 events cost more than the insert itself
+  // metadata shared by many events (one sweep's) is sent once and referred to by index
+  const metas = new Map<unknown, number>();
+  const doc = rows.map((r) => {
+    if (!metas.has(r.metadata)) metas.set(r.metadata, metas.size);
+    return {
+      i: r.id,
+      s: r.streamId,
+      v: r.version,
+      t: r.type,
+      n: r.schemaVersion ?? 1,
+      d: r.data,
+      m: metas.get(r.metadata),
+      h: r.link.hash,
+      p: r.link.prevHash,
+    };
+  });
+  const { rows: written } = await sql.query<{ max: string }>(
+    `WITH w AS (INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, hash, prev_hash, recorded_at, hash_version)
+       SELECT (e->>'i')::uuid, e->>'s', (e->>'v')::int, e->>'t', (e->>'n')::int2, e->'d', $2::jsonb->((e->>'m')::int), e->>'h', e->>'p', $3::timestamptz, ${HASH_VERSION}
+         FROM jsonb_array_elements($1::jsonb) AS e RETURNING global_position)
+     SELECT max(global_position)::text AS max FROM w`,
+    [JSON.stringify(doc), JSON.stringify([...metas.keys()]), recordedAt],
+  );
+  return BigInt(written[0].max ?? 0);
+}
+
+/**
+ * The one statement of an append (bp_append): move or create the stream, chain and insert the
+ * events; the canonical JSON each hash covers is made here, the database only links it to the
+ * last hash and (hash version 2) to the recorded time it sets.
+ */
+function appendStatement(
+  streamId: string,
+  expectedVersion: number,
+  events: readonly NewEvent[],
+  followUp?: FollowUp | null,
+): { text: string; params: unknown[] } {
+  const doc = events.map((e, k) => {
+    const schemaVersion = e.schemaVersion ?? 1;
+    const version = expectedVersion + k + 1;
+    return {
+      i: e.id,
+      t: e.type,
+      n: schemaVersion,
+      d: e.data,
+      m: e.metadata,
+      c: hashedContent({ ...e, streamId, version, schemaVersion }),
+    };
+  });
+  const params: unknown[] = [streamId, streamType(streamId), expectedVersion, JSON.stringify(doc)];
+  if (!followUp) return { text: `SELECT bp_append($1, $2, $3, $4::jsonb)::text AS pos`, params };
+  // the follow-up (an inline projection) in the same statement, its parameters after ours
+  const shift = params.length;
+  const follow = followUp.text
+    .replace(/\$(\d+)/g, (_, k: string) => `$${Number(k) + shift}`)
+    .replaceAll('$pos', '(SELECT a.pos FROM a)');
+  const text = `WITH a AS MATERIALIZED (SELECT bp_append($1, $2, $3, $4::jsonb) AS pos),
+        f AS (${follow})
+        SELECT pos::text AS pos FROM a`;
+  return { text, params: [...params, ...followUp.params] };
+}
+
 /** The append-only event store on PostgreSQL: the source of truth and the outbox. */
 export class PostgresEventStore {
   constructor(private readonly db: Database) {}
@@ -131,38 +230,7 @@ export class PostgresEventStore {
     followUp?: FollowUp | null,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    // one statement (bp_append): move or create the stream, chain and insert the events; the
-    // canonical JSON each hash covers is made here, the database only links it to the last hash
-    // and (hash version 2) to the recorded time it sets
-    const doc = events.map((e, k) => {
-      const schemaVersion = e.schemaVersion ?? 1;
-      const version = expectedVersion + k + 1;
-      return {
-        i: e.id,
-        t: e.type,
-        n: schemaVersion,
-        d: e.data,
-        m: e.metadata,
-        c: hashedContent({ ...e, streamId, version, schemaVersion }),
-      };
-    });
-    const params: unknown[] = [
-      streamId,
-      streamType(streamId),
-      expectedVersion,
-      JSON.stringify(doc),
-    ];
-    let text = `SELECT bp_append($1, $2, $3, $4::jsonb)::text AS pos`;
-    if (followUp) {
-      const shift = params.length;
-      const follow = followUp.text
-        .replace(/\$(\d+)/g, (_, k: string) => `$${Number(k) + shift}`)
-        .replaceAll('$pos', '(SELECT a.pos FROM a)');
-      text = `WITH a AS MATERIALIZED (SELECT bp_append($1, $2, $3, $4::jsonb) AS pos),
-        f AS (${follow})
-        SELECT pos::text AS pos FROM a`;
-      params.push(...followUp.params);
-    }
+    const { text, params } = appendStatement(streamId, expectedVersion, events, followUp);
     const { rows } = await this.insertOrReused<{ pos: string | null }>(sql, text, params);
     const pos = rows[0]?.pos;
     if (pos == null) {
@@ -186,12 +254,21 @@ export class PostgresEventStore {
    * each stream must be at its expected version (0: new), or nothing is written.
    * Answers the highest position written.
    */
-  async appendMany(
-    sql: Sql,
-    batches: readonly { streamId: string; expectedVersion: number; events: readonly NewEvent[] }[],
-  ): Promise<bigint> {
+  async appendMany(sql: Sql, batches: readonly StreamBatch[]): Promise<bigint> {
     const live = batches.filter((b) => b.events.length > 0);
     if (live.length === 0) return 0n;
+    await this.moveStreams(sql, live);
+    const prev = await this.lastHashes(sql, live);
+    // hash version 2 covers recorded_at: take the database's time, to the millisecond, as bp_append does
+    const { rows: clock } = await sql.query<{ now: Date }>(
+      `SELECT date_trunc('milliseconds', now()) AS now`,
+    );
+    const recordedAt = clock[0].now;
+    return insertChained(sql, chainedRows(live, prev, recordedAt), recordedAt);
+  }
+
+  /** Creates the new streams and moves the others on, each only from its expected version. */
+  private async moveStreams(sql: Sql, live: readonly StreamBatch[]): Promise<void> {
     const fresh = live.filter((b) => b.expectedVersion === 0);
     const old = live.filter((b) => b.expectedVersion > 0);
     const created = await sql.query(
@@ -212,58 +289,6 @@ export class PostgresEventStore {
         streams: live.length,
       });
     }
-    const prev = await this.lastHashes(sql, old);
-    // hash version 2 covers recorded_at: take the database's time, to the millisecond, as bp_append does
-    const { rows: clock } = await sql.query<{ now: Date }>(
-      `SELECT date_trunc('milliseconds', now()) AS now`,
-    );
-    const recordedAt = clock[0].now;
-    const links = new Map(
-      live.map((b) => [
-        b.streamId,
-        chain(
-          b.streamId,
-          b.expectedVersion + 1,
-          prev.get(b.streamId) ?? null,
-          b.events,
-          recordedAt,
-        ),
-      ]),
-    );
-    const rows = live.flatMap((b) =>
-      b.events.map((e, i) => ({
-        ...e,
-        streamId: b.streamId,
-        version: b.expectedVersion + i + 1,
-        link: links.get(b.streamId)![i],
-      })),
-    );
-    // one JSON document rather than arrays of JSON texts: node-pg escapes every element of a
-    // text array, which for 100,000 events cost more than the insert itself
-    // metadata shared by many events (one sweep's) is sent once and referred to by index
-    const metas = new Map<unknown, number>();
-    const doc = rows.map((r) => {
-      if (!metas.has(r.metadata)) metas.set(r.metadata, metas.size);
-      return {
-        i: r.id,
-        s: r.streamId,
-        v: r.version,
-        t: r.type,
-        n: r.schemaVersion ?? 1,
-        d: r.data,
-        m: metas.get(r.metadata),
-        h: r.link.hash,
-        p: r.link.prevHash,
-      };
-    });
-    const { rows: written } = await sql.query<{ max: string }>(
-      `WITH w AS (INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, hash, prev_hash, recorded_at, hash_version)
-         SELECT (e->>'i')::uuid, e->>'s', (e->>'v')::int, e->>'t', (e->>'n')::int2, e->'d', $2::jsonb->((e->>'m')::int), e->>'h', e->>'p', $3::timestamptz, ${HASH_VERSION}
-           FROM jsonb_array_elements($1::jsonb) AS e RETURNING global_position)
-       SELECT max(global_position)::text AS max FROM w`,
-      [JSON.stringify(doc), JSON.stringify([...metas.keys()]), recordedAt],
-    );
-    return BigInt(written[0].max ?? 0);
   }
 
   /** The hash of each stream's last event (the one at its expected version). */
