@@ -1,7 +1,13 @@
 import {
   AlertCandidate,
   AlertKind,
+  alertRecipients,
+  AlertRecipient,
   alertsFor,
+  deliveryChannels,
+  ESCALATED_LEVEL,
+  escalationCutoff,
+  escalationRecipients,
   assertSweepDate,
   departmentOf,
   TargetState,
@@ -37,7 +43,7 @@ interface Raise {
   readonly id: string;
   readonly row: MonitoredRow;
   readonly alert: AlertCandidate;
-  readonly recipients: (Recipient & { role: 'unit_head' | 'department_reviewer' })[];
+  readonly recipients: AlertRecipient[];
 }
 
 const ALL = { all: true, units: [], departments: [] };
@@ -193,18 +199,11 @@ export class SweepService {
         id: randomUUID(),
         row,
         alert,
-        recipients: [
-          ...(who.heads.get(row.unit_code) ?? []).map((r) => ({
-            ...r,
-            role: 'unit_head' as const,
-          })),
-          ...(alert.level === 'red'
-            ? (who.reviewers.get(row.department_code) ?? []).map((r) => ({
-                ...r,
-                role: 'department_reviewer' as const,
-              }))
-            : []),
-        ],
+        recipients: alertRecipients(
+          alert.level,
+          who.heads.get(row.unit_code) ?? [],
+          who.reviewers.get(row.department_code) ?? [],
+        ),
       }));
       const inserted = new Set(await insertAlerts(sql, raises, meta.at));
       const fresh = raises.filter((r) => inserted.has(r.id));
@@ -231,7 +230,10 @@ export class SweepService {
     });
   }
 
-  /** Red alerts unacknowledged for `days` go once more, to the department reviewers. */
+  /**
+   * Red alerts unacknowledged for `days` go once more, to the department reviewers. The domain's
+   * `escalationDue` is the rule; it runs here set-based as its level and cut-off date.
+   */
   private async escalate(
     asOf: string,
     days: number,
@@ -240,10 +242,10 @@ export class SweepService {
     return this.db.transaction(async (sql) => {
       const { rows } = await sql.query<{ id: string; department_code: string; version: number }>(
         `UPDATE alerts a SET escalated_at = $3
-          WHERE a.level = 'red' AND a.acknowledged_at IS NULL AND a.escalated_at IS NULL AND a.as_of <= $1::date - $2::int
+          WHERE a.level = $1 AND a.acknowledged_at IS NULL AND a.escalated_at IS NULL AND a.as_of <= $2::date
           RETURNING a.id, a.department_code,
                     COALESCE((SELECT version FROM streams s WHERE s.stream_id = 'alert-' || a.id), 0) AS version`,
-        [asOf, days, meta.at],
+        [ESCALATED_LEVEL, escalationCutoff(asOf, days), meta.at],
       );
       if (rows.length === 0) return { alerts: 0, deliveries: [] };
       const { reviewers } = await this.recipients(sql);
@@ -271,9 +273,9 @@ export class SweepService {
         })),
       );
       const deliveries = rows.flatMap((r) =>
-        (reviewers.get(r.department_code) ?? []).map((p) => ({
+        escalationRecipients(reviewers.get(r.department_code) ?? []).map((recipient) => ({
           alertId: r.id,
-          recipient: { ...p, role: 'department_reviewer' as const },
+          recipient,
           escalation: true,
         })),
       );
@@ -342,14 +344,11 @@ interface NewDelivery {
 /** One row per recipient and channel: the inbox delivered at once, e-mail and webhook pending. Answers the pending ids. */
 async function insertDeliveries(sql: Sql, list: NewDelivery[], email: boolean): Promise<string[]> {
   // the inbox is the alerts table itself (scoped by unit, recipients on the alert): no row for it
-  const rows = list.flatMap((d) => [
-    ...(email && d.recipient.email
-      ? [{ ...d, id: randomUUID(), channel: 'email', address: d.recipient.email }]
-      : []),
-    ...(d.recipient.webhookUrl
-      ? [{ ...d, id: randomUUID(), channel: 'webhook', address: d.recipient.webhookUrl }]
-      : []),
-  ]);
+  const rows = list.flatMap((d) =>
+    deliveryChannels(d.recipient, email)
+      .filter((c) => c.channel !== 'inbox')
+      .map((c) => ({ ...d, id: randomUUID(), channel: c.channel, address: c.address })),
+  );
   if (rows.length === 0) return [];
   const doc = rows.map((r) => ({
     id: r.id,
