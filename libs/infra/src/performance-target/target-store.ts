@@ -17,7 +17,12 @@ import {
   VersionConflict,
 } from '@bp/domain';
 import { Database, Sql } from '../database/sql';
-import { PostgresEventStore, RecordedEvent } from '../event-store/event-store';
+import {
+  AppendResult,
+  NewEvent,
+  PostgresEventStore,
+  RecordedEvent,
+} from '../event-store/event-store';
 import { CatchUpNotifier } from '../queue/queues';
 import { Clock } from '../shared/clock';
 import { targetListUpsert } from './target-list.projection';
@@ -90,6 +95,23 @@ export function foldTarget(events: readonly RecordedEvent[]): TargetState {
     targetDecider,
     events.map((e) => toDomainEvent(e)),
   );
+}
+
+/** A command may run on `state`: the target exists in the caller's scope, at the pinned version. */
+function assertRunnable(id: string, caller: Caller, state: TargetState, opts: RunOptions): void {
+  if (!opts.creates && (state.status === 'none' || !inScope(caller.scope, state.unitCode))) {
+    throw new NotFound('TARGET_NOT_FOUND', `绩效目标 ${id} 不存在`, { targetId: id });
+  }
+  if (opts.expectedVersion !== undefined && opts.expectedVersion !== state.version) {
+    throw new VersionConflict(
+      'VERSION_CONFLICT',
+      `绩效目标已被他人修改：当前为第 ${state.version} 版，不是第 ${opts.expectedVersion} 版，请刷新后重试`,
+      {
+        currentVersion: state.version,
+        expectedVersion: opts.expectedVersion,
+      },
+    );
+  }
 }
 
 /** Loads, decides, appends: the one path every target command takes. */
@@ -186,19 +208,7 @@ export class TargetStore {
   ): Promise<CommandOutcome> {
     const streamId = targetStreamId(id);
     const { state, position: lastPosition } = cached ?? (await this.read(streamId));
-    if (!opts.creates && (state.status === 'none' || !inScope(caller.scope, state.unitCode))) {
-      throw new NotFound('TARGET_NOT_FOUND', `绩效目标 ${id} 不存在`, { targetId: id });
-    }
-    if (opts.expectedVersion !== undefined && opts.expectedVersion !== state.version) {
-      throw new VersionConflict(
-        'VERSION_CONFLICT',
-        `绩效目标已被他人修改：当前为第 ${state.version} 版，不是第 ${opts.expectedVersion} 版，请刷新后重试`,
-        {
-          currentVersion: state.version,
-          expectedVersion: opts.expectedVersion,
-        },
-      );
-    }
+    assertRunnable(id, caller, state, opts);
     const command = build(state);
     // every write on a target is checked against the acting role's own unit or department
     if (state.status !== 'none')
@@ -207,24 +217,33 @@ export class TargetStore {
     if (events.length === 0) return { state, position: lastPosition };
     const next = events.reduce(targetDecider.evolve, state);
     const stored = events.map((e) => ({ id: randomUUID(), ...e }));
-    const alsoWrite = opts.alsoWrite;
-    // the events and the target list row in one statement; with more to write, one transaction
-    const result = alsoWrite
-      ? await this.db.transaction(async (sql) => {
-          const appended = await this.store.append(
-            sql,
-            streamId,
-            state.version,
-            stored,
-            targetListUpsert(next),
-          );
-          await alsoWrite(sql, next, appended.lastPosition);
-          return appended;
-        })
-      : await this.store.append(this.db, streamId, state.version, stored, targetListUpsert(next));
+    const result = await this.append(streamId, state.version, stored, next, opts.alsoWrite);
     this.cache.set(id, next, result.lastPosition);
     this.notifier.notify();
     return { state: next, position: result.lastPosition };
+  }
+
+  /** The events and the target list row in one statement; with more to write, one transaction. */
+  private async append(
+    streamId: string,
+    version: number,
+    stored: NewEvent[],
+    next: TargetState,
+    alsoWrite: RunOptions['alsoWrite'],
+  ): Promise<AppendResult> {
+    if (!alsoWrite)
+      return this.store.append(this.db, streamId, version, stored, targetListUpsert(next));
+    return this.db.transaction(async (sql) => {
+      const appended = await this.store.append(
+        sql,
+        streamId,
+        version,
+        stored,
+        targetListUpsert(next),
+      );
+      await alsoWrite(sql, next, appended.lastPosition);
+      return appended;
+    });
   }
 
   private async read(streamId: string): Promise<{ state: TargetState; position: bigint }> {
