@@ -1,4 +1,11 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Module,
+  OnApplicationShutdown,
+  Provider,
+} from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from './config/app-config';
@@ -142,6 +149,146 @@ class InfraLifecycle implements OnApplicationShutdown {
   }
 }
 
+/** PostgreSQL, the event store and what reads or writes beside it. */
+function storageProviders(config: AppConfig, clock: Clock): Provider[] {
+  return [
+    { provide: APP_CONFIG, useValue: config },
+    { provide: CLOCK, useValue: clock },
+    {
+      provide: DataSource,
+      useFactory: async () => createDataSource(config.databaseUrl).initialize(),
+    },
+    {
+      provide: Database,
+      useFactory: (ds: DataSource) => new Database(ds),
+      inject: [DataSource],
+    },
+    {
+      provide: PostgresEventStore,
+      useFactory: (db: Database) => new PostgresEventStore(db),
+      inject: [Database],
+    },
+    {
+      provide: Idempotency,
+      useFactory: (db: Database) => new Idempotency(db),
+      inject: [Database],
+    },
+    {
+      provide: UserSessions,
+      useFactory: (db: Database) => new UserSessions(db),
+      inject: [Database],
+    },
+    {
+      provide: AuditService,
+      useFactory: (db: Database) => new AuditService(db, AuditKeyRing.load(config)),
+      inject: [Database],
+    },
+    {
+      provide: HealthService,
+      useFactory: (db: Database, r: RedisClient) => new HealthService(db, r),
+      inject: [Database, REDIS],
+    },
+  ];
+}
+
+/** Redis and the BullMQ queues, and the lifecycle that closes them with the pool. */
+function queueProviders(config: AppConfig): Provider[] {
+  return [
+    { provide: REDIS, useFactory: () => producerRedis(config) },
+    {
+      provide: PROJECTIONS,
+      useFactory: (redis: RedisClient) =>
+        new Queue(PROJECTIONS_QUEUE, { connection: redis, prefix: config.queuePrefix }),
+      inject: [REDIS],
+    },
+    {
+      provide: CatchUpNotifier,
+      useFactory: (q: Queue) => new CatchUpNotifier(q),
+      inject: [PROJECTIONS],
+    },
+    {
+      provide: DELIVERIES,
+      useFactory: (redis: RedisClient) =>
+        new Queue(DELIVERIES_QUEUE, { connection: redis, prefix: config.queuePrefix }),
+      inject: [REDIS],
+    },
+    {
+      provide: SWEEPS,
+      useFactory: (redis: RedisClient) =>
+        new Queue(SWEEPS_QUEUE, { connection: redis, prefix: config.queuePrefix }),
+      inject: [REDIS],
+    },
+    {
+      provide: DeliveryQueue,
+      useFactory: (q: Queue) => new DeliveryQueue(q, config.deliveryBackoffMs),
+      inject: [DELIVERIES],
+    },
+    {
+      provide: InfraLifecycle,
+      useFactory: (ds: DataSource, r: RedisClient, p: Queue, d: Queue, w: Queue) =>
+        new InfraLifecycle(ds, r, [p, d, w]),
+      inject: [DataSource, REDIS, PROJECTIONS, DELIVERIES, SWEEPS],
+    },
+  ];
+}
+
+/** Sweeps, alert deliveries and the outbound policy webhooks go through. */
+function alertProviders(config: AppConfig): Provider[] {
+  return [
+    {
+      provide: SweepService,
+      useFactory: (db: Database, s: PostgresEventStore, c: Clock, q: DeliveryQueue) =>
+        new SweepService(db, s, c, q, !!config.smtpUrl),
+      inject: [Database, PostgresEventStore, CLOCK, DeliveryQueue],
+    },
+    {
+      provide: DeliveryService,
+      useFactory: (db: Database, s: PostgresEventStore, c: Clock) =>
+        new DeliveryService(db, s, c, {
+          smtpUrl: config.smtpUrl,
+          mailFrom: config.mailFrom,
+          webhookTimeoutMs: config.webhookTimeoutMs,
+          outboundAllow: config.outboundAllow,
+        }),
+      inject: [Database, PostgresEventStore, CLOCK],
+    },
+    {
+      provide: OutboundPolicy,
+      useFactory: () => new OutboundPolicy(config.outboundAllow),
+    },
+  ];
+}
+
+/** The command side: target store, imports, and the projection runner with its reactors. */
+function commandProviders(config: AppConfig): Provider[] {
+  return [
+    {
+      provide: TargetStore,
+      useFactory: (db: Database, store: PostgresEventStore, c: Clock, n: CatchUpNotifier) =>
+        new TargetStore(db, store, c, n),
+      inject: [Database, PostgresEventStore, CLOCK, CatchUpNotifier],
+    },
+    {
+      provide: ImportService,
+      useFactory: (db: Database, s: PostgresEventStore, t: TargetStore, n: CatchUpNotifier) =>
+        new ImportService(db, s, t, n),
+      inject: [Database, PostgresEventStore, TargetStore, CatchUpNotifier],
+    },
+    {
+      provide: ProjectionRunner,
+      // reactors run beside the projections: same checkpointed read, same worker jobs
+      useFactory: (db: Database, s: PostgresEventStore, sweeps: SweepService) =>
+        new ProjectionRunner(
+          db,
+          s,
+          [...PROJECTIONS_LIST, reactorProjection(new DivergenceReactor(db, s, sweeps))],
+          config.projectionBatchSize,
+        ),
+      inject: [Database, PostgresEventStore, SweepService],
+    },
+  ];
+}
+
 /** PostgreSQL, Redis, the event store and the command/query handlers, for API and worker. */
 @Global()
 @Module({})
@@ -150,122 +297,10 @@ export class InfraModule {
     return {
       module: InfraModule,
       providers: [
-        { provide: APP_CONFIG, useValue: config },
-        { provide: CLOCK, useValue: clock },
-        {
-          provide: DataSource,
-          useFactory: async () => createDataSource(config.databaseUrl).initialize(),
-        },
-        {
-          provide: Database,
-          useFactory: (ds: DataSource) => new Database(ds),
-          inject: [DataSource],
-        },
-        {
-          provide: PostgresEventStore,
-          useFactory: (db: Database) => new PostgresEventStore(db),
-          inject: [Database],
-        },
-        { provide: REDIS, useFactory: () => producerRedis(config) },
-        {
-          provide: PROJECTIONS,
-          useFactory: (redis: RedisClient) =>
-            new Queue(PROJECTIONS_QUEUE, { connection: redis, prefix: config.queuePrefix }),
-          inject: [REDIS],
-        },
-        {
-          provide: CatchUpNotifier,
-          useFactory: (q: Queue) => new CatchUpNotifier(q),
-          inject: [PROJECTIONS],
-        },
-        {
-          provide: TargetStore,
-          useFactory: (db: Database, store: PostgresEventStore, c: Clock, n: CatchUpNotifier) =>
-            new TargetStore(db, store, c, n),
-          inject: [Database, PostgresEventStore, CLOCK, CatchUpNotifier],
-        },
-        {
-          provide: DELIVERIES,
-          useFactory: (redis: RedisClient) =>
-            new Queue(DELIVERIES_QUEUE, { connection: redis, prefix: config.queuePrefix }),
-          inject: [REDIS],
-        },
-        {
-          provide: SWEEPS,
-          useFactory: (redis: RedisClient) =>
-            new Queue(SWEEPS_QUEUE, { connection: redis, prefix: config.queuePrefix }),
-          inject: [REDIS],
-        },
-        {
-          provide: DeliveryQueue,
-          useFactory: (q: Queue) => new DeliveryQueue(q, config.deliveryBackoffMs),
-          inject: [DELIVERIES],
-        },
-        {
-          provide: SweepService,
-          useFactory: (db: Database, s: PostgresEventStore, c: Clock, q: DeliveryQueue) =>
-            new SweepService(db, s, c, q, !!config.smtpUrl),
-          inject: [Database, PostgresEventStore, CLOCK, DeliveryQueue],
-        },
-        {
-          provide: DeliveryService,
-          useFactory: (db: Database, s: PostgresEventStore, c: Clock) =>
-            new DeliveryService(db, s, c, {
-              smtpUrl: config.smtpUrl,
-              mailFrom: config.mailFrom,
-              webhookTimeoutMs: config.webhookTimeoutMs,
-              outboundAllow: config.outboundAllow,
-            }),
-          inject: [Database, PostgresEventStore, CLOCK],
-        },
-        {
-          provide: OutboundPolicy,
-          useFactory: () => new OutboundPolicy(config.outboundAllow),
-        },
-        {
-          provide: AuditService,
-          useFactory: (db: Database) => new AuditService(db, AuditKeyRing.load(config)),
-          inject: [Database],
-        },
-        {
-          provide: Idempotency,
-          useFactory: (db: Database) => new Idempotency(db),
-          inject: [Database],
-        },
-        {
-          provide: ProjectionRunner,
-          // reactors run beside the projections: same checkpointed read, same worker jobs
-          useFactory: (db: Database, s: PostgresEventStore, sweeps: SweepService) =>
-            new ProjectionRunner(
-              db,
-              s,
-              [...PROJECTIONS_LIST, reactorProjection(new DivergenceReactor(db, s, sweeps))],
-              config.projectionBatchSize,
-            ),
-          inject: [Database, PostgresEventStore, SweepService],
-        },
-        {
-          provide: ImportService,
-          useFactory: (db: Database, s: PostgresEventStore, t: TargetStore, n: CatchUpNotifier) =>
-            new ImportService(db, s, t, n),
-          inject: [Database, PostgresEventStore, TargetStore, CatchUpNotifier],
-        },
-        {
-          provide: HealthService,
-          useFactory: (db: Database, r: RedisClient) => new HealthService(db, r),
-          inject: [Database, REDIS],
-        },
-        {
-          provide: UserSessions,
-          useFactory: (db: Database) => new UserSessions(db),
-          inject: [Database],
-        },
-        {
-          provide: InfraLifecycle,
-          useFactory: (ds: DataSource, r: RedisClient, p: Queue, d: Queue, w: Queue) =>
-            new InfraLifecycle(ds, r, [p, d, w]),
-          inject: [DataSource, REDIS, PROJECTIONS, DELIVERIES, SWEEPS],
-        },
+        ...storageProviders(config, clock),
+        ...queueProviders(config),
+        ...alertProviders(config),
+        ...commandProviders(config),
         ...HANDLERS,
       ],
       exports: [
