@@ -12,9 +12,11 @@ import {
   Fen,
   Forbidden,
   formatYuan,
+  Indicator,
   NotFound,
   roundPct,
   selfEvaluationScore,
+  SelfEvaluationScore,
   SelfEvaluationTexts,
   TargetState,
   targetStreamId,
@@ -26,6 +28,30 @@ import { monitoringConfigOf } from '../alerts/monitoring-config';
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+/** Each filed indicator with its actual value, explanation, confirmed share and points. */
+function indicatorViews(
+  e: {
+    readonly entries: readonly EvaluationEntry[];
+    readonly confirmedShares: Readonly<Record<string, number>>;
+  },
+  score: SelfEvaluationScore,
+  indicators: readonly Indicator[],
+) {
+  return e.entries.map((entry, k) => ({
+    index: entry.index,
+    ...indicators[entry.index],
+    actual: entry.actual,
+    explanation:
+      entry.explanation ??
+      (entry.actual.kind === 'notApplicable' ? entry.actual.explanation : null) ??
+      null,
+    confirmedShare: e.confirmedShares[String(entry.index)] ?? null,
+    points: round2(score.indicators[k].points),
+    score: round2(score.indicators[k].score),
+    applicable: score.indicators[k].applicable,
+  }));
+}
+
 /** The self-evaluation as the API shows it: inputs, the score recomputed from them, review. */
 export function selfEvaluationView(s: TargetState) {
   const e = s.selfEvaluation;
@@ -34,7 +60,6 @@ export function selfEvaluationView(s: TargetState) {
       targetId: s.id,
     });
   const score = selfEvaluationScore(s, e.entries, e.confirmedShares, e.weights);
-  const indicators = s.approved?.content.indicators ?? [];
   return {
     targetId: s.id,
     projectName: s.approved?.content.projectName ?? '',
@@ -43,19 +68,7 @@ export function selfEvaluationView(s: TargetState) {
     disbursed: formatYuan(s.netDisbursed),
     executionRatePct: roundPct(score.executionRate * 100),
     executionScore: round2(score.executionScore),
-    indicators: e.entries.map((entry, k) => ({
-      index: entry.index,
-      ...indicators[entry.index],
-      actual: entry.actual,
-      explanation:
-        entry.explanation ??
-        (entry.actual.kind === 'notApplicable' ? entry.actual.explanation : null) ??
-        null,
-      confirmedShare: e.confirmedShares[String(entry.index)] ?? null,
-      points: round2(score.indicators[k].points),
-      score: round2(score.indicators[k].score),
-      applicable: score.indicators[k].applicable,
-    })),
+    indicators: indicatorViews(e, score, s.approved?.content.indicators ?? []),
     total: round2(score.total),
     totalRaw: score.total,
     grade: score.grade,
