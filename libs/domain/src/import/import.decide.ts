@@ -3,6 +3,7 @@ import { sameJson } from '../shared/canonical-json';
 import { departmentOf } from '../shared/scope';
 import { Fen } from '../shared/money';
 import { evolveTargetStream, TargetStreamState } from '../evaluation/target-stream';
+import { CreateTarget, ReviseTarget } from '../performance-target/performance-target.commands';
 import { decideTarget } from '../performance-target/performance-target.decide';
 import {
   TargetEvent,
@@ -34,6 +35,36 @@ function sameTable(table: ParsedTable, state: TargetStreamState): boolean {
   );
 }
 
+/** The CreateTarget of a table whose target does not exist yet, marked with the import run. */
+function createFromTable(
+  table: ParsedTable,
+  fiscalYear: number,
+  metadata: CommandMetadata,
+  importId?: string,
+): CreateTarget {
+  const data = {
+    fiscalYear,
+    unitCode: table.unitCode,
+    projectCode: table.projectCode,
+    content: table.content,
+    source: 'import' as const,
+    importProblems: table.problems,
+    ...(importId ? { importId } : {}),
+  };
+  return { type: 'CreateTarget', data, metadata };
+}
+
+/** The ReviseTarget of a table whose target is still a draft (or returned). */
+function reviseFromTable(table: ParsedTable, id: string, metadata: CommandMetadata): ReviseTarget {
+  const data = {
+    targetId: id,
+    changes: table.content,
+    source: 'import' as const,
+    importProblems: table.problems,
+  };
+  return { type: 'ReviseTarget', data, metadata };
+}
+
 /**
  * What importing one table does to its target: creates a draft (marked with the import run's
  * `importId`, so that the run can be undone); revises a draft or returned target whose table
@@ -57,25 +88,11 @@ export function decideTableImport(
     after: events.reduce(evolveTargetStream, state),
   });
   if (state.status === 'none') {
-    const data = {
-      fiscalYear,
-      unitCode: table.unitCode,
-      projectCode: table.projectCode,
-      content: table.content,
-      source: 'import' as const,
-      importProblems: table.problems,
-      ...(importId ? { importId } : {}),
-    };
-    return apply(decideTarget({ type: 'CreateTarget', data, metadata }, state), 'created');
+    const command = createFromTable(table, fiscalYear, metadata, importId);
+    return apply(decideTarget(command, state), 'created');
   }
   if (state.status === 'draft' || state.status === 'returned') {
-    const data = {
-      targetId: id,
-      changes: table.content,
-      source: 'import' as const,
-      importProblems: table.problems,
-    };
-    return apply(decideTarget({ type: 'ReviseTarget', data, metadata }, state), 'revised');
+    return apply(decideTarget(reviseFromTable(table, id, metadata), state), 'revised');
   }
   return {
     ...base,
