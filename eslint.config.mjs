@@ -15,6 +15,20 @@ const BROWSER_GLOBALS = Object.fromEntries(
   ].map((name) => [name, 'readonly']),
 );
 
+/** libs/ files that still hold a function over 40 lines (issue 16); see the rule below. */
+const LONG_FUNCTIONS_PENDING = [
+  'libs/domain/src/alert/monitoring-config.ts',
+  'libs/domain/src/evaluation/monitoring-report.ts',
+  'libs/domain/src/evaluation/self-evaluation.score.ts',
+  'libs/domain/src/performance-target/execution.decide.ts',
+  'libs/domain/src/performance-target/performance-target.state.ts',
+  'libs/domain/src/performance-target/performance-target.view.ts',
+  'libs/domain/src/performance-target/target-diff.ts',
+  'libs/infra/src/alerts/sweep.service.ts',
+  'libs/infra/src/evaluation/monitoring-rounds.handlers.ts',
+  'libs/infra/src/projections/execution.projection.ts',
+];
+
 const FRAMEWORKS = ['@nestjs/*', 'typeorm', 'typeorm/*', 'bullmq', 'ioredis', 'pg', 'rxjs', 'express'];
 
 export default tseslint.config(
@@ -53,6 +67,24 @@ export default tseslint.config(
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
     },
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
+    // Issue 16: no function in libs/ is over 40 lines (blank lines and comments not counted);
+    // a longer one is split into named steps. Specs, fixtures and migrations are exempt.
+    files: ['libs/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.testing.ts', '**/migrations/**'],
+    rules: {
+      'max-lines-per-function': ['error', { max: 40, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    // Files being rewritten under issue 16 (the decider by lifecycle, policy in the domain, the
+    // slices) still hold a function over 40 lines: a warning until that work lands, then remove
+    // each file from this list.
+    files: LONG_FUNCTIONS_PENDING,
+    rules: {
+      'max-lines-per-function': ['warn', { max: 40, skipBlankLines: true, skipComments: true }],
+    },
   },
   {
     // the web console: browser code, TSX
