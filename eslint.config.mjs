@@ -23,7 +23,6 @@ const LONG_FUNCTIONS_PENDING = [
   'libs/domain/src/performance-target/execution.decide.ts',
   'libs/domain/src/performance-target/performance-target.state.ts',
   'libs/domain/src/performance-target/performance-target.view.ts',
-  'libs/domain/src/performance-target/target-diff.ts',
   'libs/infra/src/alerts/sweep.service.ts',
   'libs/infra/src/evaluation/monitoring-rounds.handlers.ts',
   'libs/infra/src/projections/execution.projection.ts',

@@ -102,14 +102,12 @@ interface Seen {
   readonly version: number;
 }
 
-/**
- * What changed since the last version a reviewer saw. A pending adjustment is compared with the
- * approved version in force; otherwise the content with the last review of an earlier content
- * revision (a target returned and resubmitted), and a table never reviewed is a first submission.
- */
-export function targetChanges(
-  events: readonly (TargetEvent | { readonly type: string })[],
-): TargetChanges {
+/** The target's state after `events`, with the content each review saw and the one in force. */
+function walkHistory(events: readonly (TargetEvent | { readonly type: string })[]): {
+  state: TargetState;
+  reviewed: Map<number, Seen>;
+  inForce: Seen | null;
+} {
   let state: TargetState = initialTargetState();
   const reviewed = new Map<number, Seen>();
   let inForce: Seen | null = null;
@@ -126,6 +124,18 @@ export function targetChanges(
       reviewed.set(e.data.contentRevision, seen);
     if (e.type === 'TargetApproved' || e.type === 'AdjustmentApproved') inForce = seen;
   }
+  return { state, reviewed, inForce };
+}
+
+/**
+ * What changed since the last version a reviewer saw. A pending adjustment is compared with the
+ * approved version in force; otherwise the content with the last review of an earlier content
+ * revision (a target returned and resubmitted), and a table never reviewed is a first submission.
+ */
+export function targetChanges(
+  events: readonly (TargetEvent | { readonly type: string })[],
+): TargetChanges {
+  const { state, reviewed, inForce } = walkHistory(events);
   if (!state.content) throw new Error('targetChanges of a target that does not exist');
   const to = state.version;
   const p = state.pendingAdjustment;
