@@ -19,7 +19,6 @@ const BROWSER_GLOBALS = Object.fromEntries(
 const LONG_FUNCTIONS_PENDING = [
   'libs/domain/src/alert/monitoring-config.ts',
   'libs/domain/src/evaluation/monitoring-report.ts',
-  'libs/domain/src/evaluation/self-evaluation.score.ts',
   'libs/domain/src/performance-target/execution.decide.ts',
   'libs/domain/src/performance-target/performance-target.state.ts',
   'libs/domain/src/performance-target/performance-target.view.ts',

@@ -132,6 +132,47 @@ export function gradeOf(total: number): SelfEvaluationScore['grade'] {
   return total >= 90 ? '优' : total >= 80 ? '良' : total >= 60 ? '中' : '差';
 }
 
+/** Each indicator's share of its points; one that does not apply scores nothing. */
+function indicatorScores(
+  inputs: readonly IndicatorInput[],
+  points: readonly number[],
+): SelfEvaluationScore['indicators'] {
+  return inputs.map((input, k) => {
+    const applicable = input.actual.kind !== 'notApplicable';
+    const ratio = applicable ? achievement(input) : 0;
+    return {
+      name: input.indicator.name,
+      level1: input.indicator.level1,
+      points: points[k],
+      score: ratio * points[k],
+      ratio,
+      applicable,
+      fullyMet: ratio >= 1,
+    };
+  });
+}
+
+/** Indicators not fully met, or not applying, whose explanation is missing (by name). */
+function missingExplanationsOf(
+  inputs: readonly IndicatorInput[],
+  indicators: SelfEvaluationScore['indicators'],
+): string[] {
+  return inputs
+    .filter(
+      (input, k) =>
+        (indicators[k].applicable && !indicators[k].fullyMet) ||
+        input.actual.kind === 'notApplicable',
+    )
+    .filter(
+      (input) =>
+        !(
+          input.explanation ??
+          (input.actual.kind === 'notApplicable' ? input.actual.explanation : '')
+        )?.trim(),
+    )
+    .map((input) => input.indicator.name);
+}
+
 /**
  * The year-end self-evaluation score (DOMAIN.md): execution rate × 10 (capped), each
  * indicator's share of its points, indicators that do not apply dropped and the total rescaled
@@ -147,37 +188,12 @@ export function scoreSelfEvaluation(
   const points = pointsOf(inputs, w);
   const executionRate = budget > 0n ? Number((disbursed * 1_000_000n) / budget) / 1_000_000 : 0;
   const executionScore = Math.min(w.execution, executionRate * w.execution);
-  const indicators = inputs.map((input, k) => {
-    const applicable = input.actual.kind !== 'notApplicable';
-    const ratio = applicable ? achievement(input) : 0;
-    return {
-      name: input.indicator.name,
-      level1: input.indicator.level1,
-      points: points[k],
-      score: ratio * points[k],
-      ratio,
-      applicable,
-      fullyMet: ratio >= 1,
-    };
-  });
+  const indicators = indicatorScores(inputs, points);
   const available =
     w.execution + indicators.filter((i) => i.applicable).reduce((s, i) => s + i.points, 0);
   const earned = executionScore + indicators.reduce((s, i) => s + i.score, 0);
   const total = available > 0 ? (earned / available) * 100 : 0;
-  const missingExplanations = inputs
-    .filter(
-      (input, k) =>
-        (indicators[k].applicable && !indicators[k].fullyMet) ||
-        input.actual.kind === 'notApplicable',
-    )
-    .filter(
-      (input) =>
-        !(
-          input.explanation ??
-          (input.actual.kind === 'notApplicable' ? input.actual.explanation : '')
-        )?.trim(),
-    )
-    .map((input) => input.indicator.name);
+  const missingExplanations = missingExplanationsOf(inputs, indicators);
   const unconfirmed = inputs
     .filter((i) => i.actual.kind === 'band' && i.confirmedShare === undefined)
     .map((i) => i.indicator.name);
