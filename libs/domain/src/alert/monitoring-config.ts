@@ -36,12 +36,8 @@ export const monitoringConfigStreamId = (fiscalYear: number) => `config-${fiscal
 const pp = (x: number) =>
   Number.isFinite(x) && x >= 0 && x <= 100 && Math.round(x * 100) === x * 100;
 
-/** Sets the year's settings: 0 ≤ tolerance < yellow < red ≤ 100 (pp, two decimals), 1–60 days. */
-export function decideMonitoringConfig(
-  cmd: SetMonitoringConfig,
-  current: MonitoringConfig | null,
-): MonitoringConfigSet[] {
-  const c = cmd.data;
+/** Thresholds in pp (0–100, two decimals), in order: tolerance < yellow < red. */
+function assertThresholds(c: MonitoringConfig): void {
   for (const field of ['tolerancePp', 'yellowPp', 'redPp'] as const) {
     if (!pp(c[field]))
       throw new InvalidInput(
@@ -57,6 +53,10 @@ export function decideMonitoringConfig(
       'yellowPp',
     );
   }
+}
+
+/** Escalation after 1–60 whole days; time progress by days or by months. */
+function assertSchedule(c: MonitoringConfig): void {
   if (!Number.isInteger(c.escalationDays) || c.escalationDays < 1 || c.escalationDays > 60) {
     throw new InvalidInput(
       'INVALID_ESCALATION_DAYS',
@@ -71,7 +71,10 @@ export function decideMonitoringConfig(
       'timeProgressMethod',
     );
   }
-  const w = c.scoreWeights;
+}
+
+/** The score weights: none negative, adding up to 100. */
+function assertWeights(w: MonitoringConfig['scoreWeights']): void {
   const parts = [w.execution, ...Object.values(w.groups)];
   if (
     parts.some((x) => !Number.isFinite(x) || x < 0) ||
@@ -83,6 +86,17 @@ export function decideMonitoringConfig(
       'scoreWeights',
     );
   }
+}
+
+/** Sets the year's settings: 0 ≤ tolerance < yellow < red ≤ 100 (pp, two decimals), 1–60 days. */
+export function decideMonitoringConfig(
+  cmd: SetMonitoringConfig,
+  current: MonitoringConfig | null,
+): MonitoringConfigSet[] {
+  const c = cmd.data;
+  assertThresholds(c);
+  assertSchedule(c);
+  assertWeights(c.scoreWeights);
   if (current && sameJson(current, c)) return [];
   return [{ type: 'MonitoringConfigSet', data: c, metadata: eventMetadata(cmd) }];
 }
