@@ -301,7 +301,12 @@ describe('execution monitoring through HTTP with the worker', () => {
       .get('/projections')
       .set('Authorization', `Bearer ${admin}`)
       .expect(200);
-    expect(status.body.map((p: { name: string }) => p.name)).toEqual(['execution', 'review-queue']);
+    // the divergence reactor is listed beside the projections it runs with (issue 16, item 2)
+    expect(status.body.map((p: { name: string }) => p.name)).toEqual([
+      'execution',
+      'review-queue',
+      'divergence',
+    ]);
     const { body } = await request(t.http)
       .post('/projections/execution/rebuild')
       .set('Authorization', `Bearer ${admin}`)

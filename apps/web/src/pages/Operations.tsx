@@ -33,6 +33,8 @@ const JOB_STATES: Record<string, string> = {
 const PROJECTION_NAMES: Record<string, string> = {
   execution: '执行监控（单位看板、执行进度）',
   'review-queue': '审核待办',
+  // a reactor, not a read model: it raises the 偏离预警 of filed reports; 重建 replays it harmlessly
+  divergence: '偏离预警（随监控报告发出）',
 };
 const SWEEP_RESULT: [string, string][] = [
   ['evaluated', '检查目标'],
