@@ -11,6 +11,7 @@ import {
   divergenceAlert,
   Forbidden,
   formatYuan,
+  Indicator,
   indicatorProgressPct,
   MonitoringRound,
   NotFound,
@@ -119,6 +120,47 @@ function disbursedBy(s: TargetState, date: string): bigint {
     .reduce((sum, d) => sum + d.amount - d.reversed, 0n);
 }
 
+/**
+ * The year's money at the pace of time so far (the year's 序时进度 method), never above the
+ * budget.
+ */
+function expectedFullYear(
+  disbursed: bigint,
+  budget: bigint,
+  asOf: string,
+  method: TimeProgressMethod,
+): bigint {
+  const elapsed = timePct(asOf, method);
+  const expected =
+    elapsed > 0 ? (disbursed * 10000n) / BigInt(Math.max(1, Math.round(elapsed * 100))) : 0n;
+  return expected > budget ? budget : expected;
+}
+
+/** Each indicator of the approved target beside what the report says of it (if filed). */
+function indicatorLines(
+  indicators: readonly Indicator[],
+  lines: readonly ReportLine[] | undefined,
+) {
+  return indicators.map((ind, index) => {
+    const line = lines?.find((l) => l.index === index);
+    return {
+      index,
+      level1: ind.level1,
+      level2: ind.level2,
+      name: ind.name,
+      target: ind.target,
+      // the kind of value 完成值 takes (数值 / 是否 / 文字), so a form can ask for the right one
+      targetKind: parseIndicatorTarget(ind.target).kind,
+      completed: line?.completed ?? null,
+      expected: line?.expected ?? null,
+      likelihood: line?.likelihood ?? null,
+      causes: line?.causes ?? [],
+      causeText: line?.causeText ?? null,
+      correction: line?.correction ?? null,
+    };
+  });
+}
+
 /** The 执行监控表 of a target in a round: the money side beside each indicator's target and completion. */
 export function monitoringTableView(
   s: TargetState,
@@ -128,10 +170,7 @@ export function monitoringTableView(
   const budget = s.approved?.content.budget.total ?? 0n;
   const disbursed = disbursedBy(s, round.asOf);
   const spending = actualPct(disbursed, budget);
-  // the year's 序时进度 method: the expected full year is the money at the pace of time so far
-  const elapsed = timePct(round.asOf, method);
-  const expected =
-    elapsed > 0 ? (disbursed * 10000n) / BigInt(Math.max(1, Math.round(elapsed * 100))) : 0n;
+  const expected = expectedFullYear(disbursed, budget, round.asOf, method);
   const report = s.reports[round.roundId];
   const progress = report ? indicatorProgressPct(s, report.lines) : null;
   return {
@@ -141,7 +180,7 @@ export function monitoringTableView(
     budget: formatYuan(budget),
     disbursed: formatYuan(disbursed),
     executionRatePct: roundPct(spending),
-    expectedFullYear: formatYuan(expected > budget ? budget : expected),
+    expectedFullYear: formatYuan(expected),
     report: report
       ? {
           status: report.status,
@@ -151,24 +190,7 @@ export function monitoringTableView(
       : null,
     indicatorProgressPct: progress === null ? null : roundPct(progress),
     divergencePp: progress === null ? null : roundPct(progress - spending),
-    indicators: (s.approved?.content.indicators ?? []).map((ind, index) => {
-      const line = report?.lines.find((l) => l.index === index);
-      return {
-        index,
-        level1: ind.level1,
-        level2: ind.level2,
-        name: ind.name,
-        target: ind.target,
-        // the kind of value 完成值 takes (数值 / 是否 / 文字), so a form can ask for the right one
-        targetKind: parseIndicatorTarget(ind.target).kind,
-        completed: line?.completed ?? null,
-        expected: line?.expected ?? null,
-        likelihood: line?.likelihood ?? null,
-        causes: line?.causes ?? [],
-        causeText: line?.causeText ?? null,
-        correction: line?.correction ?? null,
-      };
-    }),
+    indicators: indicatorLines(s.approved?.content.indicators ?? [], report?.lines),
   };
 }
 
