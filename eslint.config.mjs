@@ -22,7 +22,6 @@ const LONG_FUNCTIONS_PENDING = [
   'libs/domain/src/performance-target/performance-target.state.ts',
   'libs/domain/src/performance-target/performance-target.view.ts',
   'libs/infra/src/alerts/sweep.service.ts',
-  'libs/infra/src/projections/execution.projection.ts',
 ];
 
 const FRAMEWORKS = ['@nestjs/*', 'typeorm', 'typeorm/*', 'bullmq', 'ioredis', 'pg', 'rxjs', 'express'];

@@ -63,29 +63,47 @@ const TARGET_TYPES = [
 
 const plan = (cells: PlanCells) => ({ ...effectivePlan(cells) });
 
-/** Folds one event into the rows of its target (in memory; the batch is written at once). */
-function applyEvent(e: TargetEvent, rows: Map<string, TargetRow>): void {
-  const id = e.data.targetId;
-  const row = rows.get(id);
-  if (e.type === 'TargetCreated') {
-    const c = e.data.content;
-    rows.set(id, {
-      target_id: id,
-      fiscal_year: e.data.fiscalYear,
-      unit_code: e.data.unitCode,
-      department_code: departmentOf(e.data.unitCode),
-      project_name: c.projectName,
-      status: 'draft',
-      budget: null,
-      plan: null,
-      draft_budget: c.budget.total,
-      draft_plan: plan(c.plan),
-      pending_budget: null,
-      pending_plan: null,
-    });
+type EventOf<T extends TargetEvent['type']> = Extract<TargetEvent, { type: T }>;
+
+/** The row of a new target: a draft, with nothing in force yet. */
+function createdRow(e: EventOf<'TargetCreated'>): TargetRow {
+  const c = e.data.content;
+  return {
+    target_id: e.data.targetId,
+    fiscal_year: e.data.fiscalYear,
+    unit_code: e.data.unitCode,
+    department_code: departmentOf(e.data.unitCode),
+    project_name: c.projectName,
+    status: 'draft',
+    budget: null,
+    plan: null,
+    draft_budget: c.budget.total,
+    draft_plan: plan(c.plan),
+    pending_budget: null,
+    pending_plan: null,
+  };
+}
+
+/** An adjustment: pending once requested, in force once approved. */
+function applyAdjustment(
+  e: EventOf<'AdjustmentRequested' | 'AdjustmentApproved'>,
+  row: TargetRow,
+): void {
+  if (e.type === 'AdjustmentRequested') {
+    row.pending_budget = e.data.changes.budget?.total ?? null;
+    row.pending_plan = e.data.changes.plan ? plan(e.data.changes.plan) : null;
     return;
   }
-  if (!row) return; // a target whose creation this projection never saw: nothing to attach to
+  Object.assign(row, {
+    budget: row.pending_budget ?? row.budget,
+    plan: row.pending_plan ?? row.plan,
+    pending_budget: null,
+    pending_plan: null,
+  });
+}
+
+/** The draft's content and the status, from revision to approval or withdrawal. */
+function applyLifecycle(e: TargetEvent, row: TargetRow): void {
   switch (e.type) {
     case 'TargetRevised': {
       const c = e.data.changes;
@@ -104,23 +122,23 @@ function applyEvent(e: TargetEvent, rows: Map<string, TargetRow>): void {
     case 'TargetApproved':
       Object.assign(row, { status: 'approved', budget: row.draft_budget, plan: row.draft_plan });
       return;
-    case 'AdjustmentRequested':
-      row.pending_budget = e.data.changes.budget?.total ?? null;
-      row.pending_plan = e.data.changes.plan ? plan(e.data.changes.plan) : null;
-      return;
     case 'TargetWithdrawn':
       // never approved, so never monitored (budget stays null); the status says why
       row.status = 'withdrawn';
       return;
-    case 'AdjustmentApproved':
-      Object.assign(row, {
-        budget: row.pending_budget ?? row.budget,
-        plan: row.pending_plan ?? row.plan,
-        pending_budget: null,
-        pending_plan: null,
-      });
-      return;
   }
+}
+
+/** Folds one event into the rows of its target (in memory; the batch is written at once). */
+function applyEvent(e: TargetEvent, rows: Map<string, TargetRow>): void {
+  if (e.type === 'TargetCreated') {
+    rows.set(e.data.targetId, createdRow(e));
+    return;
+  }
+  const row = rows.get(e.data.targetId);
+  if (!row) return; // a target whose creation this projection never saw: nothing to attach to
+  if (e.type === 'AdjustmentRequested' || e.type === 'AdjustmentApproved') applyAdjustment(e, row);
+  else applyLifecycle(e, row);
 }
 
 async function loadRows(
