@@ -31,9 +31,16 @@ export function reactorProjection(r: Reactor): Projection {
   return {
     name: r.name,
     tables: [],
-    async apply(_sql, events) {
+    async apply(sql, events) {
       // one event at a time, in commit order: a reaction may depend on an earlier one
-      for (const e of events) if (wanted.has(e.type)) await r.react(e);
+      for (const e of events) {
+        if (!wanted.has(e.type)) continue;
+        // the checkpoint's transaction idles while the reaction runs on other connections: a
+        // statement on it each time keeps idle_in_transaction_session_timeout (30 s) from ending
+        // a long batch, which would then be retried, and time out, for ever
+        await sql.query('SELECT 1');
+        await r.react(e);
+      }
     },
   };
 }
