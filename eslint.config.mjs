@@ -21,7 +21,6 @@ const LONG_FUNCTIONS_PENDING = [
   'libs/domain/src/performance-target/execution.decide.ts',
   'libs/domain/src/performance-target/performance-target.state.ts',
   'libs/domain/src/performance-target/performance-target.view.ts',
-  'libs/infra/src/alerts/sweep.service.ts',
 ];
 
 const FRAMEWORKS = ['@nestjs/*', 'typeorm', 'typeorm/*', 'bullmq', 'ioredis', 'pg', 'rxjs', 'express'];

@@ -72,15 +72,7 @@ export class SweepService {
     assertSweepDate(kind, asOf);
     const fiscalYear = Number(asOf.slice(0, 4));
     const config = await monitoringConfigOf(this.db, fiscalYear);
-    const rows = await monitorRows(this.db, ALL, { fiscalYear, asOf }, config);
-    const raisedBefore = await this.alreadyRaised(fiscalYear, kind);
-    const candidates = rows
-      .flatMap(({ row, view }) =>
-        alertsFor(kind, asOf, view, config).map((alert) => ({ row, alert })),
-      )
-      .filter(
-        ({ row, alert }) => !raisedBefore.has(`${row.target_id}|${alert.period}|${alert.level}`),
-      );
+    const { rows, candidates } = await this.candidates(kind, asOf, config);
     const metadata = this.metadata(requestId);
     const raised = await this.raise(candidates, metadata);
     const escalated = await this.escalate(asOf, config.escalationDays, metadata);
@@ -106,6 +98,25 @@ export class SweepService {
       escalated: escalated.alerts,
       deliveries: pending.length,
     };
+  }
+
+  /** Every approved target of the year evaluated as of `asOf`, and the alerts not raised yet. */
+  private async candidates(
+    kind: AlertKind,
+    asOf: string,
+    config: Awaited<ReturnType<typeof monitoringConfigOf>>,
+  ) {
+    const fiscalYear = Number(asOf.slice(0, 4));
+    const rows = await monitorRows(this.db, ALL, { fiscalYear, asOf }, config);
+    const raisedBefore = await this.alreadyRaised(fiscalYear, kind);
+    const candidates = rows
+      .flatMap(({ row, view }) =>
+        alertsFor(kind, asOf, view, config).map((alert) => ({ row, alert })),
+      )
+      .filter(
+        ({ row, alert }) => !raisedBefore.has(`${row.target_id}|${alert.period}|${alert.level}`),
+      );
+    return { rows, candidates };
   }
 
   /**
@@ -230,6 +241,39 @@ export class SweepService {
     });
   }
 
+  /** Who each escalated alert went to, on the alert's row and as an event on its stream. */
+  private async recordEscalations(
+    sql: Sql,
+    rows: readonly { id: string; department_code: string; version: number }[],
+    reviewers: Map<string, Recipient[]>,
+    at: { asOf: string; days: number; meta: ReturnType<SweepService['metadata']> },
+  ): Promise<void> {
+    await sql.query(
+      `UPDATE alerts a SET escalated_to = u.to FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, "to" jsonb) WHERE a.id = u.id`,
+      [JSON.stringify(rows.map((r) => ({ id: r.id, to: reviewers.get(r.department_code) ?? [] })))],
+    );
+    await this.store.appendMany(
+      sql,
+      rows.map((r) => ({
+        streamId: `alert-${r.id}`,
+        expectedVersion: r.version,
+        events: [
+          {
+            id: randomUUID(),
+            type: 'AlertEscalated',
+            data: {
+              alertId: r.id,
+              asOf: at.asOf,
+              days: at.days,
+              to: reviewers.get(r.department_code) ?? [],
+            },
+            metadata: at.meta,
+          },
+        ],
+      })),
+    );
+  }
+
   /**
    * Red alerts unacknowledged for `days` go once more, to the department reviewers. The domain's
    * `escalationDue` is the rule; it runs here set-based as its level and cut-off date.
@@ -249,29 +293,7 @@ export class SweepService {
       );
       if (rows.length === 0) return { alerts: 0, deliveries: [] };
       const { reviewers } = await this.recipients(sql);
-      await sql.query(
-        `UPDATE alerts a SET escalated_to = u.to FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, "to" jsonb) WHERE a.id = u.id`,
-        [
-          JSON.stringify(
-            rows.map((r) => ({ id: r.id, to: reviewers.get(r.department_code) ?? [] })),
-          ),
-        ],
-      );
-      await this.store.appendMany(
-        sql,
-        rows.map((r) => ({
-          streamId: `alert-${r.id}`,
-          expectedVersion: r.version,
-          events: [
-            {
-              id: randomUUID(),
-              type: 'AlertEscalated',
-              data: { alertId: r.id, asOf, days, to: reviewers.get(r.department_code) ?? [] },
-              metadata: meta,
-            },
-          ],
-        })),
-      );
+      await this.recordEscalations(sql, rows, reviewers, { asOf, days, meta });
       const deliveries = rows.flatMap((r) =>
         escalationRecipients(reviewers.get(r.department_code) ?? []).map((recipient) => ({
           alertId: r.id,
