@@ -3,6 +3,7 @@ import { IllegalState, InvalidInput, NotFound, Refused } from '../shared/errors'
 import { departmentOf } from '../shared/scope';
 import { parseIndicatorTarget } from '../performance-target/indicator-target.parse';
 import { TargetState } from '../performance-target/performance-target.state';
+import { Indicator } from '../performance-target/target-content';
 import { isBusinessDate } from '../shared/business-date';
 import { fieldNameZh, statusNameZh } from '../shared/names.zh';
 import { assertFiscalYear } from '../shared/fiscal-year';
@@ -133,13 +134,8 @@ export type ReviewMonitoringReport = Command<
   }
 >;
 
-/** A report needs every indicator once, values of the right kind, and causes and a correction where behind. */
-export function fileReport(
-  cmd: FileMonitoringReport,
-  s: TargetState,
-  current: ReportState | undefined,
-): MonitoringReportFiled[] {
-  const { round, today, lines } = cmd.data;
+/** The indicators to report on: the round covers an approved target of its year. */
+function reportedIndicators(round: MonitoringRound, s: TargetState): readonly Indicator[] {
   if (!roundCovers(round, s.unitCode))
     throw new NotFound('ROUND_NOT_FOUND', `监控轮次 ${round.roundId} 不存在`, {
       roundId: round.roundId,
@@ -156,6 +152,16 @@ export function fileReport(
       `监控轮次“${round.name}”属于 ${round.fiscalYear} 年度，该目标属于 ${s.fiscalYear} 年度`,
       'roundId',
     );
+  return s.approved.content.indicators;
+}
+
+/** The round is still open, and a report already filed in it was returned for rework. */
+function assertEditable(
+  round: MonitoringRound,
+  today: string,
+  s: TargetState,
+  current: ReportState | undefined,
+): void {
   if (today > round.deadline)
     throw new IllegalState(
       'ROUND_CLOSED',
@@ -172,7 +178,10 @@ export function fileReport(
         report: current.status,
       },
     );
-  const indicators = s.approved.content.indicators;
+}
+
+/** Every indicator once, values of the right kind, causes and a correction where behind. */
+function assertLines(lines: readonly ReportLine[], indicators: readonly Indicator[]): void {
   if (
     lines.length !== indicators.length ||
     new Set(lines.map((l) => l.index)).size !== indicators.length ||
@@ -192,6 +201,18 @@ export function fileReport(
     throw new Refused('CAUSES_REQUIRED', '可能无法完成的指标须填写偏差原因和纠偏措施', {
       indicators: behind,
     });
+}
+
+/** A report needs every indicator once, values of the right kind, and causes and a correction where behind. */
+export function fileReport(
+  cmd: FileMonitoringReport,
+  s: TargetState,
+  current: ReportState | undefined,
+): MonitoringReportFiled[] {
+  const { round, today, lines } = cmd.data;
+  const indicators = reportedIndicators(round, s);
+  assertEditable(round, today, s, current);
+  assertLines(lines, indicators);
   return [
     {
       type: 'MonitoringReportFiled',
