@@ -15,6 +15,7 @@ import {
   ContentChanges,
   contentProblems,
   invalidityProblems,
+  TargetContent,
 } from './target-content';
 import { sameJson } from '../shared/canonical-json';
 
@@ -121,6 +122,39 @@ export function reverseDisbursement(cmd: ReverseDisbursement, state: TargetState
   return [{ type: 'DisbursementReversed', data, metadata: eventMetadata(cmd) }];
 }
 
+/** The fields of an adjustment that differ from the content in force. */
+function adjustedFields(changes: ContentChanges, current: TargetContent): ContentChanges {
+  return Object.fromEntries(
+    Object.entries(changes).filter(
+      ([k, v]) =>
+        v !== undefined &&
+        !sameJson(
+          changesToJson({ [k]: v }),
+          changesToJson({ [k]: current[k as keyof typeof current] }),
+        ),
+    ),
+  );
+}
+
+/** An adjustment changes something, each change is valid, and the adjusted target has no problem. */
+function assertValidAdjustment(changed: ContentChanges, current: TargetContent): void {
+  if (Object.keys(changed).length === 0)
+    throw new InvalidInput('NO_CHANGE', '本次调整没有改动预算、资金支出计划或绩效指标', 'budget');
+  const invalid = invalidityProblems(changed);
+  if (invalid.length > 0)
+    throw new InvalidInput(
+      'INVALID_TARGET',
+      invalid.join('；'),
+      invalid[0].startsWith('预算数') ? 'budget' : 'plan',
+      { problems: invalid },
+    );
+  const problems = contentProblems({ ...current, ...changed });
+  if (problems.length > 0)
+    throw new Refused('ADJUSTMENT_HAS_PROBLEMS', '调整后的目标存在问题，请先改正', {
+      problems,
+    });
+}
+
 /** A new version of budget, plan or indicators, reviewed by both stages; the old one stays in force. */
 export function requestAdjustment(cmd: RequestAdjustment, state: TargetState): TargetEvent[] {
   assertApproved(state, '申请调整');
@@ -137,31 +171,8 @@ export function requestAdjustment(cmd: RequestAdjustment, state: TargetState): T
   if (!reason.trim() || reason.length > MAX_TEXT)
     throw new InvalidInput('REASON_REQUIRED', '请填写调整原因（最多 2000 字）', 'reason');
   const current = state.approved!.content;
-  const changed: ContentChanges = Object.fromEntries(
-    Object.entries(changes).filter(
-      ([k, v]) =>
-        v !== undefined &&
-        !sameJson(
-          changesToJson({ [k]: v }),
-          changesToJson({ [k]: current[k as keyof typeof current] }),
-        ),
-    ),
-  );
-  if (Object.keys(changed).length === 0)
-    throw new InvalidInput('NO_CHANGE', '本次调整没有改动预算、资金支出计划或绩效指标', 'budget');
-  const invalid = invalidityProblems(changed);
-  if (invalid.length > 0)
-    throw new InvalidInput(
-      'INVALID_TARGET',
-      invalid.join('；'),
-      invalid[0].startsWith('预算数') ? 'budget' : 'plan',
-      { problems: invalid },
-    );
-  const problems = contentProblems({ ...current, ...changed });
-  if (problems.length > 0)
-    throw new Refused('ADJUSTMENT_HAS_PROBLEMS', '调整后的目标存在问题，请先改正', {
-      problems,
-    });
+  const changed = adjustedFields(changes, current);
+  assertValidAdjustment(changed, current);
   assertBudgetCoversDisbursed(state, changed.budget?.total);
   const data = {
     targetId: state.id,
