@@ -1,6 +1,12 @@
 import { formatYuan } from '../shared/money';
 import { parseIndicatorTarget, ParsedTarget } from './indicator-target.parse';
-import { PendingAdjustment, TargetState, targetProblems } from './performance-target.state';
+import {
+  DisbursementRecord,
+  PendingAdjustment,
+  ReviewRecord,
+  TargetState,
+  targetProblems,
+} from './performance-target.state';
 import { effectivePlan } from './spending-plan';
 import { Budget, Indicator, TargetContent } from './target-content';
 
@@ -46,6 +52,33 @@ function adjustmentView(p: PendingAdjustment) {
   };
 }
 
+function reviewView(r: ReviewRecord) {
+  return {
+    stage: r.stage,
+    grade: r.grade,
+    opinion: r.opinion,
+    outcome: r.outcome,
+    reviewer: { id: r.reviewer.id, name: r.reviewer.name },
+    at: r.at,
+    adjustmentId: r.adjustmentId ?? null,
+  };
+}
+
+function disbursementView(d: DisbursementRecord) {
+  return {
+    id: d.id,
+    amount: formatYuan(d.amount),
+    reversed: formatYuan(d.reversed),
+    date: d.date,
+    period: d.period,
+    voucherNo: d.voucherNo,
+    source: d.source,
+    note: d.note,
+    recordedBy: { id: d.recordedBy.id, name: d.recordedBy.name },
+    recordedAt: d.recordedAt,
+  };
+}
+
 /** The target as the API answers it (API.md "Shapes"). */
 export function targetView(s: TargetState) {
   if (!s.content) throw new Error('targetView of a target that does not exist');
@@ -60,33 +93,14 @@ export function targetView(s: TargetState) {
     problems: targetProblems(s),
     contentRevision: s.contentRevision,
     approvedVersion: s.approved?.approvedVersion ?? null,
-    reviews: s.reviews.map((r) => ({
-      stage: r.stage,
-      grade: r.grade,
-      opinion: r.opinion,
-      outcome: r.outcome,
-      reviewer: { id: r.reviewer.id, name: r.reviewer.name },
-      at: r.at,
-      adjustmentId: r.adjustmentId ?? null,
-    })),
+    reviews: s.reviews.map(reviewView),
     createdBy: s.createdBy && { id: s.createdBy.id, name: s.createdBy.name },
     createdAt: s.createdAt,
     submittedBy: s.submittedBy && { id: s.submittedBy.id, name: s.submittedBy.name },
     updatedAt: s.updatedAt,
     approvedBudget: s.approved ? budgetView(s.approved.content.budget) : null,
     disbursed: formatYuan(s.netDisbursed),
-    disbursements: s.disbursements.map((d) => ({
-      id: d.id,
-      amount: formatYuan(d.amount),
-      reversed: formatYuan(d.reversed),
-      date: d.date,
-      period: d.period,
-      voucherNo: d.voucherNo,
-      source: d.source,
-      note: d.note,
-      recordedBy: { id: d.recordedBy.id, name: d.recordedBy.name },
-      recordedAt: d.recordedAt,
-    })),
+    disbursements: s.disbursements.map(disbursementView),
     pendingAdjustment: s.pendingAdjustment && adjustmentView(s.pendingAdjustment),
     importId: s.importId,
     withdrawal: s.withdrawal && {
