@@ -15,11 +15,6 @@ const BROWSER_GLOBALS = Object.fromEntries(
   ].map((name) => [name, 'readonly']),
 );
 
-/** libs/ files that still hold a function over 40 lines (issue 16); see the rule below. */
-const LONG_FUNCTIONS_PENDING = [
-  'libs/domain/src/performance-target/performance-target.state.ts',
-];
-
 const FRAMEWORKS = ['@nestjs/*', 'typeorm', 'typeorm/*', 'bullmq', 'ioredis', 'pg', 'rxjs', 'express'];
 
 export default tseslint.config(
@@ -66,15 +61,6 @@ export default tseslint.config(
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.testing.ts', '**/migrations/**'],
     rules: {
       'max-lines-per-function': ['error', { max: 40, skipBlankLines: true, skipComments: true }],
-    },
-  },
-  {
-    // Files being rewritten under issue 16 (the decider by lifecycle, policy in the domain, the
-    // slices) still hold a function over 40 lines: a warning until that work lands, then remove
-    // each file from this list.
-    files: LONG_FUNCTIONS_PENDING,
-    rules: {
-      'max-lines-per-function': ['warn', { max: 40, skipBlankLines: true, skipComments: true }],
     },
   },
   {

@@ -7,9 +7,14 @@ import {
   ReviewGrade,
   ReviewOutcome,
   ReviewStage,
+  TargetApproved,
+  TargetCreated,
   TargetEvent,
   TargetReviewed,
+  TargetRevised,
   TargetStatus,
+  TargetSubmitted,
+  TargetWithdrawn,
 } from './performance-target.events';
 import {
   budgetFromJson,
@@ -136,89 +141,113 @@ function withAuthor(authors: readonly string[], id: string): readonly string[] {
   return authors.includes(id) ? authors : [...authors, id];
 }
 
+// One small evolve step per event. Each gets `s`, the state already moved to the event's version
+// and time; every other field of `s` is still the state before the event.
+
+function onCreated(s: TargetState, event: TargetCreated): TargetState {
+  const meta = event.metadata;
+  const { content, targetId, fiscalYear, unitCode, projectCode } = event.data;
+  return {
+    ...s,
+    status: 'draft',
+    id: targetId,
+    fiscalYear,
+    unitCode,
+    projectCode,
+    content: { ...content, budget: budgetFromJson(content.budget) },
+    importProblems: event.data.importProblems ?? [],
+    contentRevision: 1,
+    authors: [meta.actor.id],
+    createdBy: meta.actor,
+    createdAt: meta.at,
+    importId: event.data.importId ?? null,
+  };
+}
+
+function onRevised(s: TargetState, event: TargetRevised): TargetState {
+  return {
+    ...s,
+    content: s.content ? { ...s.content, ...changesFromJson(event.data.changes) } : null,
+    importProblems:
+      event.data.importProblems ?? s.importProblems.filter((p) => !(p.field in event.data.changes)),
+    contentRevision: event.data.contentRevision,
+    authors: withAuthor(s.authors, event.metadata.actor.id),
+    departmentPassedBy: null,
+  };
+}
+
+function onSubmitted(s: TargetState, event: TargetSubmitted): TargetState {
+  const actor = event.metadata.actor;
+  return {
+    ...s,
+    status: 'submitted',
+    submittedBy: actor,
+    authors: withAuthor(s.authors, actor.id),
+    departmentPassedBy: null,
+  };
+}
+
+function onReviewed(s: TargetState, event: TargetReviewed): TargetState {
+  const meta = event.metadata;
+  const { stage, grade, opinion, outcome, contentRevision, adjustmentId } = event.data;
+  const review = {
+    stage,
+    grade,
+    opinion,
+    outcome,
+    contentRevision,
+    adjustmentId,
+    reviewer: meta.actor,
+    at: meta.at,
+  };
+  const reviewed = { ...s, reviews: [...s.reviews, review] };
+  if (adjustmentId)
+    return { ...reviewed, pendingAdjustment: afterAdjustmentReview(s.pendingAdjustment, event) };
+  return {
+    ...reviewed,
+    status: statusAfterReview(s.status, stage, outcome),
+    departmentPassedBy:
+      stage === 'department' && outcome === 'passed' ? meta.actor : s.departmentPassedBy,
+  };
+}
+
+function onApproved(s: TargetState, event: TargetApproved): TargetState {
+  return {
+    ...s,
+    status: 'approved',
+    approved: s.content && {
+      content: s.content,
+      contentRevision: event.data.contentRevision,
+      approvedVersion: event.data.approvedVersion,
+      at: event.metadata.at,
+    },
+    // a new cycle (an adjustment) starts with no authors
+    authors: [],
+    departmentPassedBy: null,
+  };
+}
+
+function onWithdrawn(s: TargetState, event: TargetWithdrawn): TargetState {
+  const { reason, importId } = event.data;
+  const meta = event.metadata;
+  const withdrawal = { reason, by: meta.actor, at: meta.at, ...(importId ? { importId } : {}) };
+  return { ...s, status: 'withdrawn', withdrawal };
+}
+
 /** Folds one event into the state. Never throws: events are facts. */
 export function evolveTarget(state: TargetState, event: TargetEvent): TargetState {
-  const meta = event.metadata;
-  const s = { ...state, version: state.version + 1, updatedAt: meta.at };
+  const s = { ...state, version: state.version + 1, updatedAt: event.metadata.at };
   switch (event.type) {
-    case 'TargetCreated': {
-      const { content, targetId, fiscalYear, unitCode, projectCode } = event.data;
-      return {
-        ...s,
-        status: 'draft',
-        id: targetId,
-        fiscalYear,
-        unitCode,
-        projectCode,
-        content: { ...content, budget: budgetFromJson(content.budget) },
-        importProblems: event.data.importProblems ?? [],
-        contentRevision: 1,
-        authors: [meta.actor.id],
-        createdBy: meta.actor,
-        createdAt: meta.at,
-        importId: event.data.importId ?? null,
-      };
-    }
+    case 'TargetCreated':
+      return onCreated(s, event);
     case 'TargetRevised':
-      return {
-        ...s,
-        content: state.content
-          ? { ...state.content, ...changesFromJson(event.data.changes) }
-          : null,
-        importProblems:
-          event.data.importProblems ??
-          state.importProblems.filter((p) => !(p.field in event.data.changes)),
-        contentRevision: event.data.contentRevision,
-        authors: withAuthor(state.authors, meta.actor.id),
-        departmentPassedBy: null,
-      };
+      return onRevised(s, event);
     case 'TargetSubmitted':
-      return {
-        ...s,
-        status: 'submitted',
-        submittedBy: meta.actor,
-        authors: withAuthor(state.authors, meta.actor.id),
-        departmentPassedBy: null,
-      };
-    case 'TargetReviewed': {
-      const { stage, grade, opinion, outcome, contentRevision, adjustmentId } = event.data;
-      const review = {
-        stage,
-        grade,
-        opinion,
-        outcome,
-        contentRevision,
-        adjustmentId,
-        reviewer: meta.actor,
-        at: meta.at,
-      };
-      const reviewed = { ...s, reviews: [...state.reviews, review] };
-      if (adjustmentId)
-        return {
-          ...reviewed,
-          pendingAdjustment: afterAdjustmentReview(state.pendingAdjustment, event),
-        };
-      return {
-        ...reviewed,
-        status: statusAfterReview(state.status, stage, outcome),
-        departmentPassedBy:
-          stage === 'department' && outcome === 'passed' ? meta.actor : state.departmentPassedBy,
-      };
-    }
+      return onSubmitted(s, event);
+    case 'TargetReviewed':
+      return onReviewed(s, event);
     case 'TargetApproved':
-      return {
-        ...s,
-        status: 'approved',
-        approved: state.content && {
-          content: state.content,
-          contentRevision: event.data.contentRevision,
-          approvedVersion: event.data.approvedVersion,
-          at: meta.at,
-        },
-        // a new cycle (an adjustment) starts with no authors
-        authors: [],
-        departmentPassedBy: null,
-      };
+      return onApproved(s, event);
     case 'DisbursementRecorded':
       return onDisbursement(s, event);
     case 'DisbursementReversed':
@@ -227,11 +256,8 @@ export function evolveTarget(state: TargetState, event: TargetEvent): TargetStat
       return onAdjustmentRequested(s, event);
     case 'AdjustmentApproved':
       return onAdjustmentApproved(s, event);
-    case 'TargetWithdrawn': {
-      const { reason, importId } = event.data;
-      const withdrawal = { reason, by: meta.actor, at: meta.at, ...(importId ? { importId } : {}) };
-      return { ...s, status: 'withdrawn', withdrawal };
-    }
+    case 'TargetWithdrawn':
+      return onWithdrawn(s, event);
     default:
       return assertNever(event);
   }
