@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createDataSource, dropDatabase } from '@bp/infra/database/data-source';
 import { Database } from '@bp/infra/database/sql';
-import { PostgresEventStore } from '@bp/infra/event-store/event-store';
+import { FollowUp, PostgresEventStore } from '@bp/infra/event-store/event-store';
 import { Projection } from '@bp/infra/projections/projection';
 import { ProjectionRunner } from '@bp/infra/projections/projection-runner';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -17,6 +17,18 @@ export interface GivenEvent {
 }
 
 type Row = Record<string, unknown>;
+
+/**
+ * A projection written with the append (the target list): what to write beside the append of an
+ * event, given the events of its stream so far, that one included.
+ */
+export interface InlineProjection {
+  readonly name: string;
+  readonly tables: readonly string[];
+  followUp(stream: readonly GivenEvent[]): FollowUp | null;
+}
+
+const isInline = (p: Projection | InlineProjection): p is InlineProjection => 'followUp' in p;
 
 export interface GivenOptions {
   /** Events per batch of the runner (1: each event in a batch of its own, as a worker catching up live). */
@@ -48,19 +60,29 @@ async function cloneDatabase(template: string): Promise<string> {
 }
 
 /** Appends the events stream by stream, in the order given, each at its stream's next version. */
-async function appendAll(db: Database, events: readonly GivenEvent[]): Promise<void> {
+async function appendAll(
+  db: Database,
+  events: readonly GivenEvent[],
+  inline?: InlineProjection,
+): Promise<void> {
   const store = new PostgresEventStore(db);
-  const versions = new Map<string, number>();
+  const streams = new Map<string, GivenEvent[]>();
   for (const e of events) {
-    const version = versions.get(e.streamId) ?? 0;
+    const stream = [...(streams.get(e.streamId) ?? []), e];
     const stored = { id: randomUUID(), type: e.type, data: e.data, metadata: e.metadata as never };
-    await db.transaction((sql) => store.append(sql, e.streamId, version, [stored]));
-    versions.set(e.streamId, version + 1);
+    const followUp = inline?.followUp(stream) ?? null;
+    await db.transaction((sql) =>
+      store.append(sql, e.streamId, stream.length - 1, [stored], followUp),
+    );
+    streams.set(e.streamId, stream);
   }
 }
 
 /** Every row of the projection's tables, in a stable order, with bigint and date columns as text. */
-async function tablesOf(db: Database, projection: Projection): Promise<Record<string, Row[]>> {
+async function tablesOf(
+  db: Database,
+  projection: Projection | InlineProjection,
+): Promise<Record<string, Row[]>> {
   const out: Record<string, Row[]> = {};
   for (const table of projection.tables) {
     const { rows } = await db.query<{ row: Row }>(
@@ -96,7 +118,7 @@ export async function runToEnd(
 
 async function runOnce(
   template: string,
-  projection: Projection,
+  projection: Projection | InlineProjection,
   events: readonly GivenEvent[],
   options: GivenOptions,
 ): Promise<Record<string, Row[]>> {
@@ -105,6 +127,10 @@ async function runOnce(
   await ds.initialize();
   try {
     const db = new Database(ds);
+    if (isInline(projection)) {
+      await appendAll(db, events, projection);
+      return await tablesOf(db, projection);
+    }
     await appendAll(db, events);
     const runner = new ProjectionRunner(
       db,
@@ -122,9 +148,12 @@ async function runOnce(
 
 /**
  * given events → rows, on the real PostgreSQL: each `given` runs in a database of its own (a
- * clone of one migrated per suite), so a spec sees exactly the rows its events make.
+ * clone of one migrated per suite), so a spec sees exactly the rows its events make. An inline
+ * projection is written with each append, as the service writes it; another is run to its end.
  */
-export async function projectionSpec(projection: Projection): Promise<ProjectionSpec> {
+export async function projectionSpec(
+  projection: Projection | InlineProjection,
+): Promise<ProjectionSpec> {
   const template: TestDatabase = await createTestDatabase(`proj_${projection.name}`);
   return {
     given: (events, options = {}) => runOnce(template.url, projection, events, options),
