@@ -1,4 +1,4 @@
-import { initialTargetState, targetDecider, TargetEvent } from '@bp/domain';
+import { fold, targetDecider, TargetEvent } from '@bp/domain';
 import { projectionSpec, ProjectionSpec } from '../../../../test/support/projection-spec';
 import {
   adjustmentApproved,
@@ -19,9 +19,7 @@ const targetList = {
   name: 'target-list',
   tables: ['target_list'],
   followUp: (stream: readonly { type: string; data: unknown; metadata: unknown }[]) =>
-    targetListUpsert(
-      (stream as unknown as TargetEvent[]).reduce(targetDecider.evolve, initialTargetState()),
-    ),
+    targetListUpsert(fold(targetDecider, stream as unknown as TargetEvent[])),
 };
 
 const row = (over: Record<string, unknown>) => ({
