@@ -1,6 +1,7 @@
 import { VersionConflict } from '@bp/domain';
 import { Database, Sql } from '../database/sql';
 import { chain, HASH_VERSION, hashedContent } from './event-hash';
+import { Upcasters, upcasters as defaultUpcasters } from './upcasters';
 
 /** An event to append; `id` makes the append idempotent. */
 export interface NewEvent {
@@ -189,7 +190,23 @@ function appendStatement(
 
 /** The append-only event store on PostgreSQL: the source of truth and the outbox. */
 export class PostgresEventStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** Every read decodes through these, so readers see each type's current shape. */
+    private readonly upcasters: Upcasters = defaultUpcasters,
+  ) {}
+
+  /** A stored row as readers see it: decoded to the current schema version of its type. */
+  private decode = (r: EventRow): RecordedEvent => this.upcasters.decode(toRecorded(r));
+
+  /** Events without a version are written at their type's current one. */
+  private stamped(events: readonly NewEvent[]): NewEvent[] {
+    return events.map((e) =>
+      e.schemaVersion === undefined
+        ? { ...e, schemaVersion: this.upcasters.currentVersion(e.type) }
+        : e,
+    );
+  }
 
   /** The events of one stream in order; with `until`, only those recorded at or before it (to the millisecond, as clients see times). */
   async readStream(streamId: string, until?: Date, sql: Sql = this.db): Promise<RecordedEvent[]> {
@@ -199,7 +216,7 @@ export class PostgresEventStore {
         ORDER BY stream_version`,
       [streamId, until ?? null],
     );
-    return rows.map(toRecorded);
+    return rows.map(this.decode);
   }
 
   /** The events of several streams at once, grouped by stream, each in order. */
@@ -213,7 +230,7 @@ export class PostgresEventStore {
       `SELECT ${COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`,
       [streamIds],
     );
-    for (const r of rows) out.get(r.stream_id)?.push(toRecorded(r));
+    for (const r of rows) out.get(r.stream_id)?.push(this.decode(r));
     return out;
   }
 
@@ -230,7 +247,12 @@ export class PostgresEventStore {
     followUp?: FollowUp | null,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const { text, params } = appendStatement(streamId, expectedVersion, events, followUp);
+    const { text, params } = appendStatement(
+      streamId,
+      expectedVersion,
+      this.stamped(events),
+      followUp,
+    );
     const { rows } = await this.insertOrReused<{ pos: string | null }>(sql, text, params);
     const pos = rows[0]?.pos;
     if (pos == null) {
@@ -255,7 +277,9 @@ export class PostgresEventStore {
    * Answers the highest position written.
    */
   async appendMany(sql: Sql, batches: readonly StreamBatch[]): Promise<bigint> {
-    const live = batches.filter((b) => b.events.length > 0);
+    const live = batches
+      .filter((b) => b.events.length > 0)
+      .map((b) => ({ ...b, events: this.stamped(b.events) }));
     if (live.length === 0) return 0n;
     await this.moveStreams(sql, live);
     const prev = await this.lastHashes(sql, live);
@@ -361,7 +385,7 @@ export class PostgresEventStore {
         LIMIT $3`,
       [after.transactionId, after.position.toString(), limit],
     );
-    return rows.map(toRecorded);
+    return rows.map(this.decode);
   }
 
   /** The highest global position written so far (0 when empty). */

@@ -84,7 +84,10 @@ class StateCache {
   }
 }
 
-/** A stored event as the domain sees it: type, data and metadata. */
+/**
+ * A stored event as the domain sees it: type, data and metadata. The store's reads have decoded
+ * it already (event-store/upcasters.ts), so its data is in the current shape of its type.
+ */
 export function toDomainEvent<E = TargetEvent>(e: RecordedEvent): E {
   return { type: e.type, data: e.data, metadata: e.metadata } as E;
 }
