@@ -27,7 +27,7 @@ import { CatchUpNotifier, producerRedis, PROJECTIONS_QUEUE, RedisClient } from '
 import { GetDepartmentGoalsHandler, ImportDocumentHandler } from './import/import.handlers';
 import { ImportService } from './import/import.service';
 import { WithdrawImportHandler } from './import/import-withdrawal';
-import { Idempotency } from './disbursement/idempotency';
+import { IdempotencyKeys } from './event-store/idempotency-keys';
 import {
   RecordDisbursementHandler,
   RequestAdjustmentHandler,
@@ -169,8 +169,8 @@ function storageProviders(config: AppConfig, clock: Clock): Provider[] {
       inject: [Database],
     },
     {
-      provide: Idempotency,
-      useFactory: (db: Database) => new Idempotency(db),
+      provide: IdempotencyKeys,
+      useFactory: (db: Database) => new IdempotencyKeys(db),
       inject: [Database],
     },
     {

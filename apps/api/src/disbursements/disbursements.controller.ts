@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { InvalidInput, parseYuan } from '@bp/domain';
 import {
+  bodyHash,
   Caller,
   RecordDisbursementCommand,
   RequestAdjustmentCommand,
@@ -72,7 +73,7 @@ export class DisbursementsController {
       note: dto.note ?? '',
     };
     const r = await this.commands.execute(
-      new RecordDisbursementCommand(caller, checkId(id), input, dto, idempotencyKey(key)),
+      new RecordDisbursementCommand(caller, checkId(id), input, bodyHash(dto), idempotencyKey(key)),
     );
     res.setHeader('X-Event-Position', r.position.toString());
     if (r.replayed) res.setHeader('Idempotent-Replayed', 'true');
@@ -103,7 +104,7 @@ export class DisbursementsController {
         did,
         amount,
         dto.reason,
-        { did, ...dto },
+        bodyHash({ did, ...dto }),
         idempotencyKey(key),
       ),
     );

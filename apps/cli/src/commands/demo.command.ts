@@ -11,6 +11,7 @@ import {
   targetView,
 } from '@bp/domain';
 import {
+  bodyHash,
   Caller,
   ChangeUserCommand,
   CreateUserCommand,
@@ -121,7 +122,7 @@ async function pay(
       source: 'fiscal' as const,
       note: '演示数据',
     };
-    await bus.execute(new RecordDisbursementCommand(caller, targetId, input, input));
+    await bus.execute(new RecordDisbursementCommand(caller, targetId, input, bodyHash(input)));
   }
 }
 

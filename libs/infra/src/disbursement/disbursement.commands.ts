@@ -12,8 +12,8 @@ import {
   TargetView,
 } from '@bp/domain';
 import { randomUUID } from 'crypto';
+import { Answered } from '../event-store/handle';
 import { Caller, TargetStore } from '../performance-target/target-store';
-import { Idempotency } from './idempotency';
 
 const UNIT_ROLES: readonly Role[] = ['preparer', 'unit_head', 'admin'];
 
@@ -45,19 +45,15 @@ export interface DisbursementAnswer {
   readonly disbursed: string;
 }
 
-export type Answer<T> = {
-  readonly answer: T;
-  readonly position: bigint;
-  readonly replayed: boolean;
-};
+export type Answer<T> = Answered<T>;
 
 export class RecordDisbursementCommand extends Command<Answer<DisbursementAnswer>> {
   constructor(
     readonly caller: Caller,
     readonly targetId: string,
     readonly input: DisbursementInput,
-    /** The request body as sent, for the idempotency check. */
-    readonly body: unknown,
+    /** SHA-256 of the request body as sent (`bodyHash`), for the idempotency check. */
+    readonly bodyHash: string,
     readonly idempotencyKey?: string,
   ) {
     super();
@@ -80,51 +76,28 @@ function disbursementAnswer(s: TargetState, d: DisbursementRecord): Disbursement
 
 @CommandHandler(RecordDisbursementCommand)
 export class RecordDisbursementHandler implements ICommandHandler<RecordDisbursementCommand> {
-  constructor(
-    private readonly targets: TargetStore,
-    private readonly idempotency: Idempotency,
-  ) {}
+  constructor(private readonly targets: TargetStore) {}
 
-  async execute({
-    caller,
-    targetId,
-    input,
-    body,
-    idempotencyKey,
-  }: RecordDisbursementCommand): Promise<Answer<DisbursementAnswer>> {
-    const role = unitRole(caller);
+  async execute(c: RecordDisbursementCommand): Promise<Answer<DisbursementAnswer>> {
+    const role = unitRole(c.caller);
     // scope before the idempotency store: a replayed key must not answer for another unit
-    await this.targets.assertWritable(targetId, caller, role);
-    const metadata = this.targets.metadata(caller, role);
-    const disbursementId = randomUUID();
-    const r = await this.idempotency.once<DisbursementAnswer>(
-      targetId,
-      idempotencyKey,
-      body,
-      async (remember) => {
-        let answer: DisbursementAnswer | undefined;
-        const outcome = await this.targets.run(
-          targetId,
-          caller,
-          () => ({
-            type: 'RecordDisbursement',
-            data: { targetId, disbursementId, ...input },
-            metadata,
-          }),
-          {
-            alsoWrite: async (sql, next, position) => {
-              answer = disbursementAnswer(
-                next,
-                next.disbursements.find((d) => d.id === disbursementId) as DisbursementRecord,
-              );
-              await remember(sql, answer, position);
-            },
-          },
-        );
-        return { response: answer as DisbursementAnswer, position: outcome.position };
+    await this.targets.assertWritable(c.targetId, c.caller, role);
+    const metadata = this.targets.metadata(c.caller, role);
+    const data = { targetId: c.targetId, disbursementId: randomUUID(), ...c.input };
+    return this.targets.runOnce(
+      c.targetId,
+      c.caller,
+      () => ({ type: 'RecordDisbursement', data, metadata }),
+      {
+        key: c.idempotencyKey,
+        bodyHash: c.bodyHash,
+        answer: (next) =>
+          disbursementAnswer(
+            next,
+            next.disbursements.find((d) => d.id === data.disbursementId) as DisbursementRecord,
+          ),
       },
     );
-    return { answer: r.response, position: r.position, replayed: r.replayed };
   }
 }
 
@@ -145,7 +118,8 @@ export class ReverseDisbursementCommand extends Command<Answer<ReversalAnswer>> 
     readonly disbursementId: string,
     readonly amount: bigint,
     readonly reason: string,
-    readonly body: unknown,
+    /** SHA-256 of the request body as sent (`bodyHash`), for the idempotency check. */
+    readonly bodyHash: string,
     readonly idempotencyKey?: string,
   ) {
     super();
@@ -173,45 +147,30 @@ function reversalAnswer(
 
 @CommandHandler(ReverseDisbursementCommand)
 export class ReverseDisbursementHandler implements ICommandHandler<ReverseDisbursementCommand> {
-  constructor(
-    private readonly targets: TargetStore,
-    private readonly idempotency: Idempotency,
-  ) {}
+  constructor(private readonly targets: TargetStore) {}
 
   async execute(c: ReverseDisbursementCommand): Promise<Answer<ReversalAnswer>> {
     const role = unitRole(c.caller);
     await this.targets.assertWritable(c.targetId, c.caller, role);
     const metadata = this.targets.metadata(c.caller, role);
     const reversalId = randomUUID();
-    const data = {
-      targetId: c.targetId,
-      disbursementId: c.disbursementId,
-      reversalId,
-      amount: c.amount,
-      reason: c.reason,
-    };
-    const r = await this.idempotency.once<ReversalAnswer>(
+    const data = { ...pick(c), reversalId };
+    return this.targets.runOnce(
       c.targetId,
-      c.idempotencyKey,
-      c.body,
-      async (remember) => {
-        let answer: ReversalAnswer | undefined;
-        const outcome = await this.targets.run(
-          c.targetId,
-          c.caller,
-          () => ({ type: 'ReverseDisbursement', data, metadata }),
-          {
-            alsoWrite: async (sql, next, position) => {
-              answer = reversalAnswer(c, reversalId, next);
-              await remember(sql, answer, position);
-            },
-          },
-        );
-        return { response: answer as ReversalAnswer, position: outcome.position };
+      c.caller,
+      () => ({ type: 'ReverseDisbursement', data, metadata }),
+      {
+        key: c.idempotencyKey,
+        bodyHash: c.bodyHash,
+        answer: (next) => reversalAnswer(c, reversalId, next),
       },
     );
-    return { answer: r.response, position: r.position, replayed: r.replayed };
   }
+}
+
+function pick(c: ReverseDisbursementCommand) {
+  const { targetId, disbursementId, amount, reason } = c;
+  return { targetId, disbursementId, amount, reason };
 }
 
 export class RequestAdjustmentCommand extends Command<{ target: TargetView; position: bigint }> {

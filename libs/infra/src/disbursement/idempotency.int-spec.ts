@@ -5,7 +5,7 @@ import {
   RecordDisbursementCommand,
   RecordDisbursementHandler,
 } from './disbursement.commands';
-import { Idempotency } from './idempotency';
+import { bodyHash } from '../event-store/idempotency-keys';
 
 const input = (amount: bigint, voucherNo = 'V-1'): DisbursementInput => ({
   amount,
@@ -28,12 +28,12 @@ describe('Idempotency-Key store (real PostgreSQL and Redis)', () => {
 
   /** One request as one API process would handle it: a handler of its own over its own cache. */
   const request = (targetId: string, amount: bigint, key?: string, voucherNo?: string) =>
-    new RecordDisbursementHandler(side.process(), new Idempotency(side.db)).execute(
+    new RecordDisbursementHandler(side.process()).execute(
       new RecordDisbursementCommand(
         callerOf(),
         targetId,
         input(amount, voucherNo),
-        body(amount, voucherNo),
+        bodyHash(body(amount, voucherNo)),
         key,
       ),
     );

@@ -1,8 +1,7 @@
 import { randomUUID } from 'crypto';
-import { DataSource } from 'typeorm';
 import { VersionConflict } from '@bp/domain';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database';
-import { createDataSource } from '../database/data-source';
+import { openDatabase } from '../database/data-source';
 import { Database } from '../database/sql';
 import { checkpointOf, NewEvent, PostgresEventStore, START } from './event-store';
 
@@ -15,19 +14,16 @@ const ev = (type = 'Something', data: unknown = { n: 1 }): NewEvent => ({
 
 describe('PostgresEventStore', () => {
   let tdb: TestDatabase;
-  let ds: DataSource;
   let db: Database;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
     tdb = await createTestDatabase('event_store');
-    ds = createDataSource(tdb.url, 12);
-    await ds.initialize();
-    db = new Database(ds);
+    db = await openDatabase(tdb.url, 12);
     store = new PostgresEventStore(db);
   });
   afterAll(async () => {
-    await ds.destroy();
+    await db.close();
     await tdb.drop();
   });
 

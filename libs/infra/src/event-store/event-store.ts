@@ -1,5 +1,6 @@
 import { VersionConflict } from '@bp/domain';
 import { Database, Sql } from '../database/sql';
+import { isUniqueViolation } from '../database/sql-error';
 import { chain, HASH_VERSION, hashedContent } from './event-hash';
 import { Upcasters, upcasters as defaultUpcasters } from './upcasters';
 
@@ -118,12 +119,12 @@ function chainedRows(
   );
 }
 
-/** Inserts the chained events in one statement; answers the highest position written. */
+/** Inserts the chained events in one statement; answers the last position written on each stream. */
 async function insertChained(
   sql: Sql,
   rows: ReturnType<typeof chainedRows>,
   recordedAt: Date,
-): Promise<bigint> {
+): Promise<Map<string, bigint>> {
   // one JSON document rather than arrays of JSON texts: node-pg escapes every element of a
   // text array, which for 100,000 events cost more than the insert itself
   // metadata shared by many events (one sweep's) is sent once and referred to by index
@@ -142,14 +143,14 @@ async function insertChained(
       p: r.link.prevHash,
     };
   });
-  const { rows: written } = await sql.query<{ max: string }>(
+  const { rows: written } = await sql.query<{ stream_id: string; max: string }>(
     `WITH w AS (INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, hash, prev_hash, recorded_at, hash_version)
        SELECT (e->>'i')::uuid, e->>'s', (e->>'v')::int, e->>'t', (e->>'n')::int2, e->'d', $2::jsonb->((e->>'m')::int), e->>'h', e->>'p', $3::timestamptz, ${HASH_VERSION}
-         FROM jsonb_array_elements($1::jsonb) AS e RETURNING global_position)
-     SELECT max(global_position)::text AS max FROM w`,
+         FROM jsonb_array_elements($1::jsonb) AS e RETURNING stream_id, global_position)
+     SELECT stream_id, max(global_position)::text AS max FROM w GROUP BY stream_id`,
     [JSON.stringify(doc), JSON.stringify([...metas.keys()]), recordedAt],
   );
-  return BigInt(written[0].max ?? 0);
+  return new Map(written.map((r) => [r.stream_id, BigInt(r.max)]));
 }
 
 /**
@@ -274,13 +275,13 @@ export class PostgresEventStore {
   /**
    * Appends to many streams in a few set-based statements (a sweep raising thousands of alerts):
    * each stream must be at its expected version (0: new), or nothing is written.
-   * Answers the highest position written.
+   * Answers the last position written on each stream.
    */
-  async appendMany(sql: Sql, batches: readonly StreamBatch[]): Promise<bigint> {
+  async appendMany(sql: Sql, batches: readonly StreamBatch[]): Promise<Map<string, bigint>> {
     const live = batches
       .filter((b) => b.events.length > 0)
       .map((b) => ({ ...b, events: this.stamped(b.events) }));
-    if (live.length === 0) return 0n;
+    if (live.length === 0) return new Map();
     await this.moveStreams(sql, live);
     const prev = await this.lastHashes(sql, live);
     // hash version 2 covers recorded_at: take the database's time, to the millisecond, as bp_append does
@@ -338,18 +339,8 @@ export class PostgresEventStore {
     try {
       return await sql.query<T>(text, params);
     } catch (e) {
-      const err = e as {
-        code?: string;
-        constraint?: string;
-        driverError?: { code?: string; constraint?: string };
-      };
-      const constraint = err.driverError?.constraint ?? err.constraint;
-      if (
-        (err.driverError?.code ?? err.code) === '23505' &&
-        constraint === 'events_event_id_unique'
-      ) {
+      if (isUniqueViolation(e, 'events_event_id_unique'))
         throw new VersionConflict('EVENT_ID_REUSED', '这些事件编号已经存在', {});
-      }
       throw e;
     }
   }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'crypto';
-import { DataSource } from 'typeorm';
 import { targetStreamId } from '@bp/domain';
 import { created, emeta, ID, PREPARER } from '@bp/domain/performance-target/target.testing';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database';
-import { createDataSource } from '../database/data-source';
+import { openDatabase } from '../database/data-source';
 import { Database } from '../database/sql';
 import { foldTarget } from '../performance-target/target-store';
 import { PostgresEventStore, START } from './event-store';
@@ -14,15 +13,12 @@ const withdrawnMeta = emeta(PREPARER, 'WithdrawTarget', '2022-01-13T08:00:00.000
 
 describe('reading events stored at an old schema version', () => {
   let tdb: TestDatabase;
-  let ds: DataSource;
   let db: Database;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
     tdb = await createTestDatabase('upcasters');
-    ds = createDataSource(tdb.url, 4);
-    await ds.initialize();
-    db = new Database(ds);
+    db = await openDatabase(tdb.url, 4);
     // as if TargetWithdrawn's `cause` had been renamed `reason` in schema version 2
     const registry = new Upcasters().register('TargetWithdrawn', 1, (d) => {
       const { cause, ...rest } = d as { cause: string; targetId: string };
@@ -39,7 +35,7 @@ describe('reading events stored at an old schema version', () => {
     );
   });
   afterAll(async () => {
-    await ds.destroy();
+    await db.close();
     await tdb.drop();
   });
 

@@ -1,7 +1,5 @@
-import { randomUUID } from 'crypto';
 import {
   CommandMetadata,
-  DomainError,
   fold,
   assertMayWrite,
   inScope,
@@ -17,12 +15,19 @@ import {
   VersionConflict,
 } from '@bp/domain';
 import { Database, Sql } from '../database/sql';
+import { PostgresEventStore, RecordedEvent } from '../event-store/event-store';
 import {
-  AppendResult,
-  NewEvent,
-  PostgresEventStore,
-  RecordedEvent,
-} from '../event-store/event-store';
+  Answered,
+  EventStoreContext,
+  foldRecorded,
+  handle,
+  handleOnce,
+  HandleOptions,
+  Loaded,
+  OnceOptions,
+  StateCache,
+} from '../event-store/handle';
+import { IdempotencyKeys } from '../event-store/idempotency-keys';
 import { CatchUpNotifier } from '../queue/queues';
 import { Clock } from '../shared/clock';
 import { targetListUpsert } from './target-list.projection';
@@ -50,39 +55,8 @@ export interface RunOptions {
   readonly alsoWrite?: (sql: Sql, next: TargetState, position: bigint) => Promise<void>;
 }
 
-const MAX_ATTEMPTS = 3;
 /** Targets whose last known state a process keeps (a district has a few thousand). */
 const CACHED_TARGETS = 20_000;
-
-/**
- * The last state this process wrote or read of each target, most recent last. It saves the
- * stream read and fold on the next command, and cannot make a wrong write: the append is
- * conditional on the stream's version, so a state gone stale (another process wrote) fails
- * with a version conflict, is dropped, and the command is retried on a fresh read.
- */
-class StateCache {
-  private readonly entries = new Map<string, { state: TargetState; position: bigint }>();
-  constructor(private readonly max: number) {}
-
-  get(id: string): { state: TargetState; position: bigint } | undefined {
-    const hit = this.entries.get(id);
-    if (hit) {
-      this.entries.delete(id);
-      this.entries.set(id, hit);
-    }
-    return hit;
-  }
-
-  set(id: string, state: TargetState, position: bigint): void {
-    this.entries.delete(id);
-    this.entries.set(id, { state, position });
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
-  }
-
-  drop(id: string): void {
-    this.entries.delete(id);
-  }
-}
 
 /**
  * A stored event as the domain sees it: type, data and metadata. The store's reads have decoded
@@ -119,14 +93,19 @@ function assertRunnable(id: string, caller: Caller, state: TargetState, opts: Ru
 
 /** Loads, decides, appends: the one path every target command takes. */
 export class TargetStore {
-  private readonly cache = new StateCache(CACHED_TARGETS);
+  private readonly cache = new StateCache<TargetState>(CACHED_TARGETS);
+  private readonly ctx: EventStoreContext;
+  private readonly keys: IdempotencyKeys;
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly store: PostgresEventStore,
     private readonly clock: Clock,
     private readonly notifier: CatchUpNotifier,
-  ) {}
+  ) {
+    this.ctx = { db, store };
+    this.keys = new IdempotencyKeys(db);
+  }
 
   /** The target as its events say, up to `until` if given; 404 when absent or out of scope. */
   async load(
@@ -147,7 +126,7 @@ export class TargetStore {
    * idempotent replay), so a stored answer never reaches a caller who may not write there.
    */
   async assertWritable(id: string, caller: Caller, role: Role): Promise<void> {
-    const { state } = this.cache.get(id) ?? (await this.read(targetStreamId(id)));
+    const { state } = this.cache.get(targetStreamId(id)) ?? (await this.read(targetStreamId(id)));
     if (state.status === 'none' || !inScope(caller.scope, state.unitCode)) {
       throw new NotFound('TARGET_NOT_FOUND', `绩效目标 ${id} 不存在`, { targetId: id });
     }
@@ -168,9 +147,10 @@ export class TargetStore {
   }
 
   /**
-   * Runs a command on one target: read its stream, decide, append the events and update the
-   * target list in one transaction. A concurrent write by someone else is retried a few times
-   * unless the client pinned the version it read.
+   * Runs a command on one target through the pipeline (event-store/handle.ts): read its stream
+   * (or the cached state), decide, append the events and the target list row in one statement.
+   * A concurrent write by someone else is retried a few times unless the client pinned the
+   * version it read.
    */
   async run(
     id: string,
@@ -178,79 +158,51 @@ export class TargetStore {
     build: (s: TargetState) => TargetCommand,
     opts: RunOptions = {},
   ): Promise<CommandOutcome> {
-    const cached = this.cache.get(id);
-    if (cached) {
-      try {
-        return await this.attempt(id, caller, build, opts, cached);
-      } catch (e) {
-        // a refusal or a conflict may come of a stale state; nothing was written (domain errors
-        // are all thrown before the append, or by its failure): decide again on a fresh read
-        if (!(e instanceof DomainError)) throw e;
-        this.cache.drop(id);
-      }
-    }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.attempt(id, caller, build, opts);
-      } catch (e) {
-        const retry =
-          e instanceof VersionConflict &&
-          opts.expectedVersion === undefined &&
-          attempt < MAX_ATTEMPTS;
-        if (!retry) throw e;
-      }
-    }
+    const h = await handle(
+      this.ctx,
+      targetDecider,
+      targetStreamId(id),
+      build,
+      this.options(id, caller, opts),
+    );
+    return { state: h.state, position: h.position };
   }
 
-  private async attempt(
+  /** `run` once per Idempotency-Key (a disbursement, a reversal): a replay answers the first result. */
+  runOnce<T>(
     id: string,
     caller: Caller,
     build: (s: TargetState) => TargetCommand,
-    opts: RunOptions,
-    cached?: { state: TargetState; position: bigint },
-  ): Promise<CommandOutcome> {
-    const streamId = targetStreamId(id);
-    const { state, position: lastPosition } = cached ?? (await this.read(streamId));
-    assertRunnable(id, caller, state, opts);
-    const command = build(state);
-    // every write on a target is checked against the acting role's own unit or department
-    if (state.status !== 'none')
-      assertMayWrite(caller.principal, command.metadata.actor.role, state.unitCode);
-    const events = targetDecider.decide(command, state);
-    if (events.length === 0) return { state, position: lastPosition };
-    const next = events.reduce(targetDecider.evolve, state);
-    const stored = events.map((e) => ({ id: randomUUID(), ...e }));
-    const result = await this.append(streamId, state.version, stored, next, opts.alsoWrite);
-    this.cache.set(id, next, result.lastPosition);
-    this.notifier.notify();
-    return { state: next, position: result.lastPosition };
-  }
-
-  /** The events and the target list row in one statement; with more to write, one transaction. */
-  private async append(
-    streamId: string,
-    version: number,
-    stored: NewEvent[],
-    next: TargetState,
-    alsoWrite: RunOptions['alsoWrite'],
-  ): Promise<AppendResult> {
-    if (!alsoWrite)
-      return this.store.append(this.db, streamId, version, stored, targetListUpsert(next));
-    return this.db.transaction(async (sql) => {
-      const appended = await this.store.append(
-        sql,
-        streamId,
-        version,
-        stored,
-        targetListUpsert(next),
-      );
-      await alsoWrite(sql, next, appended.lastPosition);
-      return appended;
+    once: Omit<OnceOptions<TargetState, TargetEvent, T>, 'keys' | 'scope'>,
+  ): Promise<Answered<T>> {
+    return handleOnce(this.ctx, targetDecider, targetStreamId(id), build, {
+      ...this.options(id, caller, {}),
+      once: { ...once, keys: this.keys, scope: id },
     });
   }
 
-  private async read(streamId: string): Promise<{ state: TargetState; position: bigint }> {
-    const recorded = await this.store.readStream(streamId);
-    return { state: foldTarget(recorded), position: recorded[recorded.length - 1]?.position ?? 0n };
+  private options(
+    id: string,
+    caller: Caller,
+    opts: RunOptions,
+  ): HandleOptions<TargetCommand, TargetState, TargetEvent> {
+    const alsoWrite = opts.alsoWrite;
+    return {
+      guard: ({ state }, command) => {
+        assertRunnable(id, caller, state, opts);
+        // every write on a target is checked against the acting role's own unit or department
+        if (state.status !== 'none')
+          assertMayWrite(caller.principal, command.metadata.actor.role, state.unitCode);
+      },
+      project: (next) => targetListUpsert(next),
+      alsoWrite: alsoWrite && ((sql, next, _events, position) => alsoWrite(sql, next, position)),
+      cache: this.cache,
+      attempts: opts.expectedVersion === undefined ? 3 : 1,
+      onAppended: () => this.notifier.notify(),
+    };
+  }
+
+  private async read(streamId: string): Promise<Loaded<TargetState>> {
+    return foldRecorded(targetDecider, await this.store.readStream(streamId));
   }
 }
