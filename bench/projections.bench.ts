@@ -12,7 +12,6 @@ import {
   START,
 } from '@bp/infra';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { benchContext, report, row, Row } from './bench-support';
 
 /**
@@ -227,7 +226,7 @@ function timedProjection(p: Projection, split: Split): Projection {
 }
 
 /** A rebuild of 'execution' by a runner whose store and projection are timed. */
-async function instrumentedRebuild(db: Database, ds: DataSource, batch: number): Promise<BenchRow> {
+async function instrumentedRebuild(db: Database, batch: number): Promise<BenchRow> {
   const split: Split = { readMs: 0, applyMs: 0, applySqlMs: 0, statements: new Map() };
   const store = new TimedStore(db, split);
   const runner = new ProjectionRunner(
@@ -236,7 +235,7 @@ async function instrumentedRebuild(db: Database, ds: DataSource, batch: number):
     [timedProjection(executionProjection, split)],
     batch,
   );
-  const { ms, result } = await timed(() => runner.rebuild('execution', ds));
+  const { ms, result } = await timed(() => runner.rebuild('execution'));
   const f = (x: number) => Math.round(x);
   const other = ms - split.readMs - split.applyMs;
   const statements = [...split.statements].map(([label, t]) => `${label} ${f(t)}`).join(', ');
@@ -274,7 +273,7 @@ async function run(
   batch: number,
 ): Promise<BenchRow[]> {
   const total = targets * PER_TARGET;
-  const [db, ds, runner] = [app.get(Database), app.get(DataSource), app.get(ProjectionRunner)];
+  const [db, runner] = [app.get(Database), app.get(ProjectionRunner)];
   const store = app.get(PostgresEventStore);
   const gen = await timed(() => generate(client, targets));
   const rows = [measured('generation (set-based SQL + VACUUM ANALYZE)', gen.ms, total)];
@@ -287,13 +286,13 @@ async function run(
   const catchUp = await timed(() => runner.catchUp('execution'));
   rows.push(measured('catch-up execution', catchUp.ms, catchUp.result ?? 0));
   await verifyExecution(db, targets, 'after catch-up');
-  const rebuild = await timed(() => runner.rebuild('execution', ds));
+  const rebuild = await timed(() => runner.rebuild('execution'));
   rows.push(measured('rebuild execution', rebuild.ms, rebuild.result.applied));
   await verifyExecution(db, targets, 'after rebuild');
-  const queue = await timed(() => runner.rebuild('review-queue', ds));
+  const queue = await timed(() => runner.rebuild('review-queue'));
   rows.push(measured('rebuild review-queue', queue.ms, queue.result.applied));
   await verifyQueueEmpty(db);
-  rows.push(await instrumentedRebuild(db, ds, batch));
+  rows.push(await instrumentedRebuild(db, batch));
   await verifyExecution(db, targets, 'after instrumented rebuild');
   return rows;
 }

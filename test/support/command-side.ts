@@ -1,9 +1,8 @@
 import { randomUUID } from 'crypto';
 import { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { Principal, scopeOf, TargetEvent, targetStreamId } from '@bp/domain';
 import { approvedHistory, ID } from '@bp/domain/performance-target/target.testing';
-import { createDataSource } from '@bp/infra/database/data-source';
+import { openDatabase } from '@bp/infra/database/data-source';
 import { Database } from '@bp/infra/database/sql';
 import { PostgresEventStore } from '@bp/infra/event-store/event-store';
 import { Caller, TargetStore } from '@bp/infra/performance-target/target-store';
@@ -52,9 +51,7 @@ export async function commandSide(
   at = '2022-05-10T08:00:00.000Z',
 ): Promise<CommandSide> {
   const tdb: TestDatabase = await createTestDatabase(label);
-  const ds: DataSource = createDataSource(tdb.url, 12);
-  await ds.initialize();
-  const db = new Database(ds);
+  const db = await openDatabase(tdb.url, 12);
   const store = new PostgresEventStore(db);
   const queue = new Queue(PROJECTIONS_QUEUE, { connection: REDIS, prefix: testQueuePrefix(label) });
   const notifier = new CatchUpNotifier(queue);
@@ -73,7 +70,7 @@ export async function commandSide(
     async close() {
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
-      await ds.destroy();
+      await db.close();
       await tdb.drop();
     },
   };

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'crypto';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { createDataSource, dropDatabase } from '@bp/infra/database/data-source';
+import { dropDatabase, openDatabase } from '@bp/infra/database/data-source';
 import { Database } from '@bp/infra/database/sql';
 import { FollowUp, PostgresEventStore } from '@bp/infra/event-store/event-store';
 import { Projection } from '@bp/infra/projections/projection';
@@ -123,10 +122,8 @@ async function runOnce(
   options: GivenOptions,
 ): Promise<Record<string, Row[]>> {
   const url = await cloneDatabase(template);
-  const ds: DataSource = createDataSource(url, 4);
-  await ds.initialize();
+  const db = await openDatabase(url, 4);
   try {
-    const db = new Database(ds);
     if (isInline(projection)) {
       await appendAll(db, events, projection);
       return await tablesOf(db, projection);
@@ -141,7 +138,7 @@ async function runOnce(
     await runToEnd(db, runner, projection.name);
     return await tablesOf(db, projection);
   } finally {
-    await ds.destroy();
+    await db.close();
     await dropDatabase(url);
   }
 }

@@ -94,8 +94,9 @@ const DEPENDENCY_CODES = new Set([
 ]);
 
 function isDependencyDown(e: unknown): boolean {
-  const err = e as { code?: string; message?: string; driverError?: { code?: string } };
-  const code = err?.code ?? err?.driverError?.code;
+  // a failed statement is a SqlError with the SQLSTATE as its code; a lost socket has its errno
+  const err = e as { code?: string; message?: string };
+  const code = err?.code;
   return (
     (code !== undefined && DEPENDENCY_CODES.has(code)) ||
     // the last three are ioredis failing fast (the API's producer connection) while Redis is down

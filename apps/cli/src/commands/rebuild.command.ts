@@ -1,5 +1,4 @@
 import { ProjectionRunner } from '@bp/infra';
-import { DataSource } from 'typeorm';
 import { withContext } from '../cli-context';
 import { UsageError } from '../usage';
 
@@ -16,13 +15,9 @@ export async function runRebuild(argv: string[]): Promise<void> {
     const runner = app.get(ProjectionRunner);
     runner.get(name);
     const started = Date.now();
-    const { applied } = await runner.rebuild(
-      name,
-      app.get(DataSource),
-      ({ percent, applied: n }) => {
-        process.stderr.write(`\r${name} ${bar(percent)} ${n} events`);
-      },
-    );
+    const { applied } = await runner.rebuild(name, ({ percent, applied: n }) => {
+      process.stderr.write(`\r${name} ${bar(percent)} ${n} events`);
+    });
     process.stderr.write('\n');
     const seconds = (Date.now() - started) / 1000;
     console.log(`rebuilt ${name}: ${applied} events in ${seconds.toFixed(1)} s; swapped in`);

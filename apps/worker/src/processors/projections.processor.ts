@@ -12,7 +12,6 @@ import {
   RedisClient,
 } from '@bp/infra';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
-import { DataSource } from 'typeorm';
 
 /**
  * Keeps the projections: a catch-up job (queued by the API after each commit, deduplicated)
@@ -30,7 +29,6 @@ export class ProjectionsProcessor implements OnApplicationBootstrap, OnApplicati
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly runner: ProjectionRunner,
     private readonly notifier: CatchUpNotifier,
-    private readonly dataSource: DataSource,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -54,7 +52,7 @@ export class ProjectionsProcessor implements OnApplicationBootstrap, OnApplicati
       if (job.name === CATCH_UP_JOB) return await this.runner.catchUpAll();
       if (job.name === REBUILD_JOB) {
         const { name } = job.data as { name: string };
-        return await this.runner.rebuild(name, this.dataSource, (p) => job.updateProgress(p));
+        return await this.runner.rebuild(name, (p) => job.updateProgress(p));
       }
       throw new UnrecoverableError(`unknown job ${job.name}`);
     } catch (e) {

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'crypto';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { createDataSource, dropDatabase, ensureDatabase, migrate } from '../database/data-source';
+import { dropDatabase, migrate, openDatabase } from '../database/data-source';
 import { MIGRATIONS } from '../database/migrations';
 import { Database } from '../database/sql';
 import { NewEvent, PostgresEventStore } from '../event-store/event-store';
@@ -23,32 +22,25 @@ const BEFORE_HASH_VERSION_2 = MIGRATIONS.filter(
 
 describe('the audit chain across the migration to hash version 2', () => {
   const url = `${SERVER}/bp_audit_chain_${randomBytes(4).toString('hex')}`;
-  let ds: DataSource;
   let db: Database;
   let store: PostgresEventStore;
   let verifier: ChainVerifier;
 
   beforeAll(async () => {
-    await ensureDatabase(url);
-    const old = createDataSource(url, 2);
-    old.setOptions({ migrations: BEFORE_HASH_VERSION_2 });
-    await old.initialize();
-    await old.runMigrations({ transaction: 'each' });
+    await migrate(url, BEFORE_HASH_VERSION_2);
     // written by the store against the old bp_append: hash version 1, recorded_at not covered
-    const oldDb = new Database(old);
+    const oldDb = await openDatabase(url, 2);
     const oldStore = new PostgresEventStore(oldDb);
     await oldDb.transaction((sql) => oldStore.append(sql, 'target-old', 0, [ev(1), ev(2)]));
     await oldDb.transaction((sql) => oldStore.append(sql, 'target-old', 2, [ev(3)]));
-    await old.destroy();
+    await oldDb.close();
     await migrate(url);
-    ds = createDataSource(url, 4);
-    await ds.initialize();
-    db = new Database(ds);
+    db = await openDatabase(url, 4);
     store = new PostgresEventStore(db);
     verifier = new ChainVerifier(db, new AuditKeyRing(['key-of-this-test']));
   });
   afterAll(async () => {
-    await ds?.destroy();
+    await db?.close();
     await dropDatabase(url);
   });
 

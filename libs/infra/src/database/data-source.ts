@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from './migrations';
+import { Database } from './sql';
 
 /**
  * Cap on how long a transaction may sit idle: an open transaction holds back every gap-safe
@@ -19,6 +20,11 @@ export function createDataSource(databaseUrl: string, poolSize = 20): DataSource
     logging: false,
     extra: { max: poolSize, options: SESSION_OPTIONS, connectionTimeoutMillis: 5000 },
   });
+}
+
+/** A pool on `databaseUrl`, connected: what the service, the CLI and the tests query through. */
+export async function openDatabase(databaseUrl: string, poolSize = 20): Promise<Database> {
+  return new Database(await createDataSource(databaseUrl, poolSize).initialize());
 }
 
 function databaseName(databaseUrl: string): string {
@@ -66,10 +72,17 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
-/** Creates the database if missing and applies every pending migration; returns their names. */
-export async function migrate(databaseUrl: string): Promise<string[]> {
+/**
+ * Creates the database if missing and applies every pending migration; returns their names.
+ * A test of an old schema names the migrations to stop at.
+ */
+export async function migrate(
+  databaseUrl: string,
+  migrations: typeof MIGRATIONS = MIGRATIONS,
+): Promise<string[]> {
   await ensureDatabase(databaseUrl);
   const ds = createDataSource(databaseUrl, 2);
+  ds.setOptions({ migrations });
   await ds.initialize();
   try {
     const applied = await ds.runMigrations({ transaction: 'each' });

@@ -1,4 +1,5 @@
 import { DataSource, QueryRunner } from 'typeorm';
+import { toSqlError } from './sql-error';
 
 export interface Rows<T> {
   readonly rows: T[];
@@ -13,16 +14,38 @@ export interface Sql {
 function runnerSql(runner: QueryRunner): Sql {
   return {
     async query<T>(text: string, params: unknown[] = []) {
-      const result = await runner.query(text, params, true);
+      // a refused statement leaves as a SqlError (code, constraint): no caller unwraps TypeORM's
+      const result = await runner.query(text, params, true).catch((e: unknown) => {
+        throw toSqlError(e);
+      });
       const rows = (result.records ?? []) as T[];
       return { rows, rowCount: result.affected ?? rows.length };
     },
   };
 }
 
-/** PostgreSQL through TypeORM's connection pool, with explicit transactions. */
+/**
+ * PostgreSQL through TypeORM's connection pool, with explicit transactions. The DataSource stays
+ * inside (database/ alone sees TypeORM): open one with `openDatabase`, close it with `close`.
+ */
 export class Database implements Sql {
-  constructor(readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Closes the pool (once; a pool never opened or closed already is left alone). */
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  /** Runs `work` on one connection held for it, outside any transaction (a session lock). */
+  async session<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      return await work(runnerSql(runner));
+    } finally {
+      await runner.release();
+    }
+  }
 
   async query<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<Rows<T>> {
     const runner = this.dataSource.createQueryRunner();

@@ -1,5 +1,4 @@
 import { IllegalState, NotFound } from '@bp/domain';
-import { DataSource } from 'typeorm';
 import { Database, Sql } from '../database/sql';
 import { Checkpoint, checkpointOf, PostgresEventStore, START } from '../event-store/event-store';
 import { liveTables, Projection, rebuildTables, TableName } from './projection';
@@ -118,20 +117,25 @@ export class ProjectionRunner {
    * keep serving reads, then swaps them in. A rebuild cut short (a killed worker) resumes from
    * its own checkpoint; only one rebuild of a projection runs at a time.
    */
-  async rebuild(
-    name: string,
-    dataSource: DataSource,
-    progress: Progress = () => undefined,
-  ): Promise<{ applied: number }> {
+  async rebuild(name: string, progress: Progress = () => undefined): Promise<{ applied: number }> {
     const p = this.get(name);
-    const holder = dataSource.createQueryRunner();
-    await holder.connect();
+    // the session lock is held on a connection of its own for the whole rebuild
+    return this.db.session((holder) => this.rebuildLocked(holder, p, progress));
+  }
+
+  private async rebuildLocked(
+    holder: Sql,
+    p: Projection,
+    progress: Progress,
+  ): Promise<{ applied: number }> {
+    const name = p.name;
     try {
-      const [{ locked }] = await holder.query(
+      const { rows } = await holder.query<{ locked: boolean }>(
         `SELECT pg_try_advisory_lock(hashtext($1)) AS locked`,
         [`rebuild:${name}`],
       );
-      if (!locked) throw new IllegalState('REBUILD_RUNNING', `投影 ${name} 正在重建`, 'rebuilding');
+      if (!rows[0].locked)
+        throw new IllegalState('REBUILD_RUNNING', `投影 ${name} 正在重建`, 'rebuilding');
       const cpName = name + REBUILD_SUFFIX;
       if (!(await this.resumable(p, cpName))) await this.prepare(p, cpName);
       const total = Number(await this.store.headPosition());
@@ -153,7 +157,6 @@ export class ProjectionRunner {
       await holder
         .query(`SELECT pg_advisory_unlock(hashtext($1))`, [`rebuild:${name}`])
         .catch(() => undefined);
-      await holder.release();
     }
   }
 
