@@ -1,5 +1,5 @@
 import { sameJson } from '../shared/canonical-json';
-import { Command, DomainEvent, eventMetadata } from '../shared/decider';
+import { Command, Decider, DomainEvent, eventMetadata } from '../shared/decider';
 import { InvalidInput } from '../shared/errors';
 import { fieldNameZh } from '../shared/names.zh';
 import {
@@ -100,3 +100,17 @@ export function decideMonitoringConfig(
   if (current && sameJson(current, c)) return [];
   return [{ type: 'MonitoringConfigSet', data: c, metadata: eventMetadata(cmd) }];
 }
+
+/**
+ * A year's settings stream as a decider: its state is the last setting (null: the defaults
+ * apply); a setting recorded before the method existed was by days.
+ */
+export const monitoringConfigDecider: Decider<
+  SetMonitoringConfig,
+  MonitoringConfigSet,
+  MonitoringConfig | null
+> = {
+  initialState: () => null,
+  evolve: (_, e) => ({ ...e.data, timeProgressMethod: e.data.timeProgressMethod ?? 'days' }),
+  decide: decideMonitoringConfig,
+};

@@ -1,8 +1,14 @@
-import { Actor, Command, DomainEvent, eventMetadata } from '../shared/decider';
+import { Actor, Command, Decider, DomainEvent, eventMetadata } from '../shared/decider';
 import { IllegalState, InvalidInput, NotFound, Refused } from '../shared/errors';
 import { departmentOf } from '../shared/scope';
 import { parseIndicatorTarget } from '../performance-target/indicator-target.parse';
-import { TargetState } from '../performance-target/performance-target.state';
+import {
+  ApprovedTarget,
+  approvedOf,
+  assertApproved,
+  exists,
+  TargetState,
+} from '../performance-target/target-phase';
 import { Indicator } from '../performance-target/target-content';
 import { isBusinessDate } from '../shared/business-date';
 import { fieldNameZh, statusNameZh } from '../shared/names.zh';
@@ -47,6 +53,17 @@ export function openRound(
     },
   ];
 }
+
+/** A round's stream as a decider: opened once (its id is new), nothing else is decided on it. */
+export const roundDecider: Decider<
+  Command<'OpenMonitoringRound', MonitoringRound>,
+  MonitoringRoundOpened,
+  MonitoringRound | null
+> = {
+  initialState: () => null,
+  evolve: (_, e) => e.data,
+  decide: (cmd, state) => (state ? [] : openRound(cmd)),
+};
 
 export const LIKELIHOODS = ['确定能', '有可能', '完全不可能'] as const;
 export const CAUSES = ['经费保障', '制度保障', '人员保障', '硬件条件保障', '其他'] as const;
@@ -134,25 +151,20 @@ export type ReviewMonitoringReport = Command<
   }
 >;
 
-/** The indicators to report on: the round covers an approved target of its year. */
-function reportedIndicators(round: MonitoringRound, s: TargetState): readonly Indicator[] {
-  if (!roundCovers(round, s.unitCode))
+/** The target reported on: the round covers it, it is approved and of the round's year. */
+function reportedTarget(round: MonitoringRound, target: TargetState): ApprovedTarget {
+  if (!roundCovers(round, exists(target) ? target.unitCode : ''))
     throw new NotFound('ROUND_NOT_FOUND', `监控轮次 ${round.roundId} 不存在`, {
       roundId: round.roundId,
     });
-  if (s.status !== 'approved' || !s.approved)
-    throw new IllegalState(
-      'TARGET_NOT_APPROVED',
-      `只有已批复的目标才能填报运行监控，该目标当前为“${statusNameZh(s.status)}”`,
-      s.status,
-    );
+  const s = assertApproved(target, '填报运行监控');
   if (round.fiscalYear !== s.fiscalYear)
     throw new InvalidInput(
       'WRONG_ROUND',
       `监控轮次“${round.name}”属于 ${round.fiscalYear} 年度，该目标属于 ${s.fiscalYear} 年度`,
       'roundId',
     );
-  return s.approved.content.indicators;
+  return s;
 }
 
 /** The round is still open, and a report already filed in it was returned for rework. */
@@ -210,13 +222,13 @@ export function fileReport(
   current: ReportState | undefined,
 ): MonitoringReportFiled[] {
   const { round, today, lines } = cmd.data;
-  const indicators = reportedIndicators(round, s);
+  const target = reportedTarget(round, s);
   assertEditable(round, today, s, current);
-  assertLines(lines, indicators);
+  assertLines(lines, target.approved.content.indicators);
   return [
     {
       type: 'MonitoringReportFiled',
-      data: { targetId: s.id, roundId: round.roundId, lines },
+      data: { targetId: target.id, roundId: round.roundId, lines },
       metadata: eventMetadata(cmd),
     },
   ];
@@ -271,7 +283,7 @@ export function evolveReports(
  * target, capped at 100 %; for "less is better" targets, met counts 100 %), or null without any.
  */
 export function indicatorProgressPct(s: TargetState, lines: readonly ReportLine[]): number | null {
-  const indicators = s.approved?.content.indicators ?? [];
+  const indicators = approvedOf(s)?.content.indicators ?? [];
   const shares = lines.flatMap((l) => {
     const t = parseIndicatorTarget(indicators[l.index]?.target ?? '');
     if (t.kind !== 'quantitative' || typeof l.completed !== 'number') return [];

@@ -1,5 +1,5 @@
 import { sameJson } from '../shared/canonical-json';
-import { Command, DomainEvent, eventMetadata } from '../shared/decider';
+import { Command, Decider, DomainEvent, eventMetadata } from '../shared/decider';
 import { InvalidInput } from '../shared/errors';
 import { assertRecipients, Recipient } from './recipient';
 
@@ -27,3 +27,14 @@ export function decideDepartmentReviewers(
   if (current && sameJson(current, cmd.data.reviewers)) return [];
   return [{ type: 'DepartmentReviewersSet', data: cmd.data, metadata: eventMetadata(cmd) }];
 }
+
+/** A department's reviewers stream as a decider: its state is the last list set (null: none). */
+export const departmentReviewersDecider: Decider<
+  SetDepartmentReviewers,
+  DepartmentReviewersSet,
+  readonly Recipient[] | null
+> = {
+  initialState: () => null,
+  evolve: (_, e) => e.data.reviewers,
+  decide: decideDepartmentReviewers,
+};

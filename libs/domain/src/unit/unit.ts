@@ -1,4 +1,4 @@
-import { assertNever, Command, DomainEvent, eventMetadata } from '../shared/decider';
+import { assertNever, Command, Decider, DomainEvent, eventMetadata } from '../shared/decider';
 import { departmentOf } from '../shared/scope';
 import { InvalidInput } from '../shared/errors';
 import { sameJson } from '../shared/canonical-json';
@@ -83,3 +83,10 @@ export function decideUnit(command: UnitCommand, state: UnitState): UnitEvent[] 
     return [];
   return [{ type: 'UnitUpdated', data, metadata: eventMetadata(command) }];
 }
+
+/** A unit's stream as a decider, for the command pipeline. */
+export const unitDecider: Decider<UnitCommand, UnitEvent, UnitState> = {
+  initialState: initialUnitState,
+  evolve: evolveUnit,
+  decide: decideUnit,
+};

@@ -2,7 +2,7 @@ import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   DEFAULT_SCORE_WEIGHTS,
   ScoreWeights,
-  decideMonitoringConfig,
+  monitoringConfigDecider,
   defaultMonitoringConfig,
   MonitoringConfig,
   MonitoringConfigSet,
@@ -11,8 +11,8 @@ import {
 } from '@bp/domain';
 import { Database, Sql } from '../database/sql';
 import { PostgresEventStore } from '../event-store/event-store';
-import { Caller, TargetStore, toDomainEvent } from '../performance-target/target-store';
-import { runStreamCommand } from '../shared/stream-command';
+import { handle, Written } from '../event-store/handle';
+import { Caller, TargetStore } from '../performance-target/target-store';
 
 /** The year's monitoring settings, or DOMAIN.md's defaults when none were set. */
 export async function monitoringConfigOf(sql: Sql, fiscalYear: number): Promise<MonitoringConfig> {
@@ -53,6 +53,33 @@ export class SetMonitoringConfigCommand extends Command<{
   }
 }
 
+/** The `monitoring_config` row of a setting, in the transaction of its event. */
+async function upsertConfigRow(
+  sql: Sql,
+  w: Written<MonitoringConfig | null, MonitoringConfigSet>,
+): Promise<void> {
+  for (const { data: c, metadata: m } of w.events) {
+    await sql.query(
+      `INSERT INTO monitoring_config (fiscal_year, yellow_pp, red_pp, tolerance_pp, escalation_days, score_weights, updated_at, time_progress_method)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (fiscal_year) DO UPDATE SET yellow_pp = EXCLUDED.yellow_pp, red_pp = EXCLUDED.red_pp,
+         tolerance_pp = EXCLUDED.tolerance_pp, escalation_days = EXCLUDED.escalation_days,
+         score_weights = EXCLUDED.score_weights, updated_at = EXCLUDED.updated_at,
+         time_progress_method = EXCLUDED.time_progress_method`,
+      [
+        c.fiscalYear,
+        c.yellowPp,
+        c.redPp,
+        c.tolerancePp,
+        c.escalationDays,
+        JSON.stringify(c.scoreWeights),
+        m.at,
+        c.timeProgressMethod ?? 'days',
+      ],
+    );
+  }
+}
+
 @CommandHandler(SetMonitoringConfigCommand)
 export class SetMonitoringConfigHandler implements ICommandHandler<SetMonitoringConfigCommand> {
   constructor(
@@ -63,38 +90,11 @@ export class SetMonitoringConfigHandler implements ICommandHandler<SetMonitoring
 
   async execute({ caller, config }: SetMonitoringConfigCommand) {
     const metadata = this.targets.metadata(caller, 'admin');
-    const r = await runStreamCommand(this.db, this.store, {
-      streamId: monitoringConfigStreamId(config.fiscalYear),
-      // a setting recorded before the method existed was by days
-      fold: (events) => {
-        if (!events.length) return null;
-        const last = toDomainEvent<MonitoringConfigSet>(events[events.length - 1]).data;
-        return { ...last, timeProgressMethod: last.timeProgressMethod ?? 'days' };
-      },
-      decide: (current) =>
-        decideMonitoringConfig({ type: 'SetMonitoringConfig', data: config, metadata }, current),
-      project: async (sql, events) => {
-        for (const { data: c, metadata: m } of events) {
-          await sql.query(
-            `INSERT INTO monitoring_config (fiscal_year, yellow_pp, red_pp, tolerance_pp, escalation_days, score_weights, updated_at, time_progress_method)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT (fiscal_year) DO UPDATE SET yellow_pp = EXCLUDED.yellow_pp, red_pp = EXCLUDED.red_pp,
-               tolerance_pp = EXCLUDED.tolerance_pp, escalation_days = EXCLUDED.escalation_days,
-               score_weights = EXCLUDED.score_weights, updated_at = EXCLUDED.updated_at,
-               time_progress_method = EXCLUDED.time_progress_method`,
-            [
-              c.fiscalYear,
-              c.yellowPp,
-              c.redPp,
-              c.tolerancePp,
-              c.escalationDays,
-              JSON.stringify(c.scoreWeights),
-              m.at,
-              c.timeProgressMethod ?? 'days',
-            ],
-          );
-        }
-      },
+    const ctx = { db: this.db, store: this.store };
+    const command = { type: 'SetMonitoringConfig' as const, data: config, metadata };
+    const streamId = monitoringConfigStreamId(config.fiscalYear);
+    const r = await handle(ctx, monitoringConfigDecider, streamId, command, {
+      alsoWrite: upsertConfigRow,
     });
     return { config, position: r.position };
   }

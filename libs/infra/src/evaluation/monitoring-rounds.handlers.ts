@@ -15,7 +15,8 @@ import {
   indicatorProgressPct,
   MonitoringRound,
   NotFound,
-  openRound,
+  MonitoringRoundOpened,
+  roundDecider,
   parseIndicatorTarget,
   roundCovers,
   ReportLine,
@@ -27,14 +28,14 @@ import {
   TimeProgressMethod,
 } from '@bp/domain';
 import { randomUUID } from 'crypto';
-import { Database } from '../database/sql';
+import { Database, Sql } from '../database/sql';
 import { PostgresEventStore } from '../event-store/event-store';
 import { monitoringConfigOf } from '../alerts/monitoring-config';
 import { todayInShanghai } from '../monitoring/business-date';
 import { Caller, TargetStore } from '../performance-target/target-store';
 import { Clock, CLOCK } from '../shared/clock';
 import { Inject } from '@nestjs/common';
-import { runStreamCommand } from '../shared/stream-command';
+import { handle, Written } from '../event-store/handle';
 
 export class OpenRoundCommand extends Command<{ round: MonitoringRound; position: bigint }> {
   constructor(
@@ -46,6 +47,28 @@ export class OpenRoundCommand extends Command<{ round: MonitoringRound; position
 }
 
 /** The department or finance opens a round; units report in it until its deadline. */
+/** The `monitoring_rounds` row of an opened round, in the transaction of its event. */
+async function insertRoundRow(
+  sql: Sql,
+  w: Written<MonitoringRound | null, MonitoringRoundOpened>,
+): Promise<void> {
+  for (const { data: r, metadata: m } of w.events) {
+    await sql.query(
+      `INSERT INTO monitoring_rounds (round_id, fiscal_year, name, as_of, deadline, opened_by, opened_at, department_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        r.roundId,
+        r.fiscalYear,
+        r.name,
+        r.asOf,
+        r.deadline,
+        JSON.stringify({ id: m.actor.id, name: m.actor.name }),
+        m.at,
+        r.departmentCode ?? null,
+      ],
+    );
+  }
+}
+
 @CommandHandler(OpenRoundCommand)
 export class OpenRoundHandler implements ICommandHandler<OpenRoundCommand> {
   constructor(
@@ -63,27 +86,10 @@ export class OpenRoundHandler implements ICommandHandler<OpenRoundCommand> {
       throw new Forbidden('ROLE_FORBIDDEN', '部门审核人须属于某个部门才能发起运行监控轮次');
     const round = { ...input, roundId: randomUUID(), departmentCode };
     const metadata = this.targets.metadata(caller, role);
-    const r = await runStreamCommand(this.db, this.store, {
-      streamId: roundStreamId(round.roundId),
-      fold: () => null,
-      decide: () => openRound({ type: 'OpenMonitoringRound', data: round, metadata }),
-      project: async (sql, events) => {
-        for (const e of events) {
-          await sql.query(
-            `INSERT INTO monitoring_rounds (round_id, fiscal_year, name, as_of, deadline, opened_by, opened_at, department_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-            [
-              e.data.roundId,
-              e.data.fiscalYear,
-              e.data.name,
-              e.data.asOf,
-              e.data.deadline,
-              JSON.stringify({ id: metadata.actor.id, name: metadata.actor.name }),
-              e.metadata.at,
-              e.data.departmentCode ?? null,
-            ],
-          );
-        }
-      },
+    const ctx = { db: this.db, store: this.store };
+    const command = { type: 'OpenMonitoringRound' as const, data: round, metadata };
+    const r = await handle(ctx, roundDecider, roundStreamId(round.roundId), command, {
+      alsoWrite: insertRoundRow,
     });
     return { round: r.events[0].data, position: r.position };
   }

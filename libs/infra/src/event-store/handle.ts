@@ -32,6 +32,15 @@ export interface Handled<S, E> extends Loaded<S> {
   readonly events: readonly E[];
 }
 
+/** What an append wrote, for the writes of its transaction: the state before and after. */
+export interface Written<S, E> {
+  readonly prev: S;
+  readonly next: S;
+  readonly events: readonly E[];
+  /** Global position of the last event written. */
+  readonly position: bigint;
+}
+
 /** The answer of a command run once per Idempotency-Key: the first answer on a replay. */
 export interface Answered<T> {
   readonly answer: T;
@@ -75,7 +84,7 @@ export interface HandleOptions<C, S, E> {
   /** The read-model row written in the append's own statement (`$pos`: the position written). */
   readonly project?: (next: S, events: readonly E[]) => FollowUp | null;
   /** More to write in the append's transaction (a read-model table, an idempotency key). */
-  readonly alsoWrite?: (sql: Sql, next: S, events: readonly E[], position: bigint) => Promise<void>;
+  readonly alsoWrite?: (sql: Sql, written: Written<S, E>) => Promise<void>;
   /** Start from (and keep) this process's last known state of the stream. */
   readonly cache?: StateCache<S>;
   /** Attempts on a concurrent write (default 3); 1 when the client pinned the version it read. */
@@ -153,7 +162,7 @@ async function attempt<C, E extends AnyEvent, S>(
   const events = decider.decide(c, loaded.state);
   if (events.length === 0) return { ...loaded, events };
   const next = events.reduce(decider.evolve, loaded.state);
-  const r = await append(ctx, streamId, loaded.version, events, next, opts);
+  const r = await append(ctx, streamId, loaded, events, next, opts);
   const after = { state: next, version: loaded.version + events.length, position: r.lastPosition };
   opts.cache?.set(streamId, after);
   opts.onAppended?.();
@@ -164,7 +173,7 @@ async function attempt<C, E extends AnyEvent, S>(
 function append<C, E extends AnyEvent, S>(
   ctx: EventStoreContext,
   streamId: string,
-  version: number,
+  prev: Loaded<S>,
   events: readonly E[],
   next: S,
   opts: HandleOptions<C, S, E>,
@@ -172,10 +181,11 @@ function append<C, E extends AnyEvent, S>(
   const stored = events.map((e) => ({ id: randomUUID(), ...e }));
   const followUp = opts.project?.(next, events) ?? null;
   const alsoWrite = opts.alsoWrite;
-  if (!alsoWrite) return ctx.store.append(ctx.db, streamId, version, stored, followUp);
+  if (!alsoWrite) return ctx.store.append(ctx.db, streamId, prev.version, stored, followUp);
   return ctx.db.transaction(async (sql) => {
-    const appended = await ctx.store.append(sql, streamId, version, stored, followUp);
-    await alsoWrite(sql, next, events, appended.lastPosition);
+    const appended = await ctx.store.append(sql, streamId, prev.version, stored, followUp);
+    const position = appended.lastPosition;
+    await alsoWrite(sql, { prev: prev.state, next, events, position });
     return appended;
   });
 }
@@ -201,10 +211,10 @@ export async function handleOnce<C, E extends AnyEvent, S, T>(
   const earlier = once.key ? await once.keys.find<T>(once.scope, once.key, once.bodyHash) : null;
   if (earlier) return replay(earlier);
   let answer: T | undefined;
-  const remember = async (sql: Sql, next: S, events: readonly E[], position: bigint) => {
-    answer = once.answer(next, events);
-    if (once.key) await once.keys.remember(sql, once, answer, position);
-    await opts.alsoWrite?.(sql, next, events, position);
+  const remember = async (sql: Sql, w: Written<S, E>) => {
+    answer = once.answer(w.next, w.events);
+    if (once.key) await once.keys.remember(sql, once, answer, w.position);
+    await opts.alsoWrite?.(sql, w);
   };
   try {
     const handled = await handle(ctx, decider, streamId, command, { ...opts, alsoWrite: remember });

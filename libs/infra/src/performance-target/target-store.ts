@@ -195,7 +195,7 @@ export class TargetStore {
           assertMayWrite(caller.principal, command.metadata.actor.role, state.unitCode);
       },
       project: (next) => targetListUpsert(next),
-      alsoWrite: alsoWrite && ((sql, next, _events, position) => alsoWrite(sql, next, position)),
+      alsoWrite: alsoWrite && ((sql, w) => alsoWrite(sql, w.next, w.position)),
       cache: this.cache,
       attempts: opts.expectedVersion === undefined ? 3 : 1,
       onAppended: () => this.notifier.notify(),

@@ -1,20 +1,19 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
-  decideDepartmentReviewers,
-  decideUnit,
   DepartmentReviewersSet,
+  departmentReviewersDecider,
   departmentStreamId,
-  evolveUnit,
-  initialUnitState,
   Recipient,
+  unitDecider,
   UnitEvent,
+  UnitState,
   unitStreamId,
 } from '@bp/domain';
 import { OutboundPolicy } from '../alerts/outbound';
-import { Database } from '../database/sql';
+import { Database, Sql } from '../database/sql';
 import { PostgresEventStore } from '../event-store/event-store';
-import { Caller, TargetStore, toDomainEvent } from '../performance-target/target-store';
-import { runStreamCommand } from '../shared/stream-command';
+import { handle, Written } from '../event-store/handle';
+import { Caller, TargetStore } from '../performance-target/target-store';
 
 export class SetUnitCommand extends Command<{
   unit: { code: string; name: string; departmentCode: string; heads: readonly Recipient[] };
@@ -27,6 +26,37 @@ export class SetUnitCommand extends Command<{
     readonly heads: readonly Recipient[],
   ) {
     super();
+  }
+}
+
+/** The `units` row of a SetUnit, in the transaction of its event. */
+async function upsertUnitRow(sql: Sql, w: Written<UnitState, UnitEvent>): Promise<void> {
+  for (const e of w.events) {
+    await sql.query(
+      `INSERT INTO units (code, name, department_code, heads, updated_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, heads = EXCLUDED.heads, updated_at = EXCLUDED.updated_at`,
+      [
+        w.next.code,
+        w.next.name,
+        w.next.departmentCode,
+        JSON.stringify(w.next.heads),
+        e.metadata.at,
+      ],
+    );
+  }
+}
+
+/** The `departments` row of a SetDepartmentReviewers, in the transaction of its event. */
+async function upsertDepartmentRow(
+  sql: Sql,
+  w: Written<readonly Recipient[] | null, DepartmentReviewersSet>,
+): Promise<void> {
+  for (const e of w.events) {
+    await sql.query(
+      `INSERT INTO departments (code, reviewers, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (code) DO UPDATE SET reviewers = EXCLUDED.reviewers, updated_at = EXCLUDED.updated_at`,
+      [e.data.code, JSON.stringify(e.data.reviewers), e.metadata.at],
+    );
   }
 }
 
@@ -43,25 +73,18 @@ export class SetUnitHandler implements ICommandHandler<SetUnitCommand> {
   async execute({ caller, code, name, heads }: SetUnitCommand) {
     const metadata = this.targets.metadata(caller, 'admin');
     await this.outbound.assertRecipients(heads, 'heads');
-    const r = await runStreamCommand(this.db, this.store, {
-      streamId: unitStreamId(code),
-      fold: (events) =>
-        events.map((e) => toDomainEvent<UnitEvent>(e)).reduce(evolveUnit, initialUnitState()),
-      decide: (state) =>
-        decideUnit({ type: 'SetUnit', data: { code, name, heads }, metadata }, state),
-      project: async (sql, events) => {
-        for (const e of events) {
-          await sql.query(
-            `INSERT INTO units (code, name, department_code, heads, updated_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, heads = EXCLUDED.heads, updated_at = EXCLUDED.updated_at`,
-            [code, name, e.data.departmentCode, JSON.stringify(heads), e.metadata.at],
-          );
-        }
-      },
+    const ctx = { db: this.db, store: this.store };
+    const command = { type: 'SetUnit' as const, data: { code, name, heads }, metadata };
+    const r = await handle(ctx, unitDecider, unitStreamId(code), command, {
+      alsoWrite: upsertUnitRow,
     });
-    const state = r.events.reduce(evolveUnit, r.state);
     return {
-      unit: { code, name: state.name, departmentCode: state.departmentCode, heads: state.heads },
+      unit: {
+        code,
+        name: r.state.name,
+        departmentCode: r.state.departmentCode,
+        heads: r.state.heads,
+      },
       position: r.position,
     };
   }
@@ -93,26 +116,14 @@ export class SetDepartmentReviewersHandler implements ICommandHandler<SetDepartm
   async execute({ caller, code, reviewers }: SetDepartmentReviewersCommand) {
     const metadata = this.targets.metadata(caller, 'admin');
     await this.outbound.assertRecipients(reviewers, 'reviewers');
-    const r = await runStreamCommand(this.db, this.store, {
-      streamId: departmentStreamId(code),
-      fold: (events) =>
-        events.length
-          ? toDomainEvent<DepartmentReviewersSet>(events[events.length - 1]).data.reviewers
-          : null,
-      decide: (current) =>
-        decideDepartmentReviewers(
-          { type: 'SetDepartmentReviewers', data: { code, reviewers }, metadata },
-          current,
-        ),
-      project: async (sql, events) => {
-        for (const e of events) {
-          await sql.query(
-            `INSERT INTO departments (code, reviewers, updated_at) VALUES ($1, $2, $3)
-             ON CONFLICT (code) DO UPDATE SET reviewers = EXCLUDED.reviewers, updated_at = EXCLUDED.updated_at`,
-            [code, JSON.stringify(reviewers), e.metadata.at],
-          );
-        }
-      },
+    const ctx = { db: this.db, store: this.store };
+    const command = {
+      type: 'SetDepartmentReviewers' as const,
+      data: { code, reviewers },
+      metadata,
+    };
+    const r = await handle(ctx, departmentReviewersDecider, departmentStreamId(code), command, {
+      alsoWrite: upsertDepartmentRow,
     });
     return { department: { code, reviewers }, position: r.position };
   }

@@ -9,9 +9,9 @@ import {
 import {
   decideUser,
   Refused,
-  evolveUser,
   initialUserState,
   Role,
+  userDecider,
   UserEvent,
   UserProfile,
   UserState,
@@ -19,9 +19,9 @@ import {
 } from '@bp/domain';
 import { UserSessions } from './user-sessions';
 import { Database, Sql } from '../database/sql';
-import { PostgresEventStore, RecordedEvent } from '../event-store/event-store';
-import { Caller, TargetStore, toDomainEvent } from '../performance-target/target-store';
-import { runStreamCommand } from '../shared/stream-command';
+import { PostgresEventStore } from '../event-store/event-store';
+import { handle, Written } from '../event-store/handle';
+import { Caller, TargetStore } from '../performance-target/target-store';
 import { hashPassword } from './password';
 
 /** A user as the API answers it: never a hash. */
@@ -82,12 +82,11 @@ async function userRow(sql: Sql, id: string): Promise<UserView> {
  */
 async function projectUser(
   sql: Sql,
-  events: readonly UserEvent[],
-  before: UserState,
+  w: Written<UserState, UserEvent>,
   hash: string | null,
 ): Promise<void> {
-  const s = events.reduce(evolveUser, before);
-  const setsPassword = events.some((e) => e.type === 'UserPasswordSet');
+  const s = w.next;
+  const setsPassword = w.events.some((e) => e.type === 'UserPasswordSet');
   await sql.query(
     `INSERT INTO users AS u (id, name, roles, unit_code, department_code, password_hash, disabled, created_at, updated_at, service)
      VALUES ($1, $2, $3::text[], $4, $5, $6, $7, $8, $9, $11)
@@ -111,9 +110,6 @@ async function projectUser(
   );
 }
 
-const foldUser = (events: readonly RecordedEvent[]) =>
-  events.map((e) => toDomainEvent<UserEvent>(e)).reduce(evolveUser, initialUserState());
-
 export interface NewUser extends UserProfile {
   readonly id: string;
   readonly password: string;
@@ -128,17 +124,17 @@ const isActiveAdmin = (s: UserState) => s.id !== null && !s.disabled && s.roles.
  * locked first, so two admins demoting each other at once cannot both pass: the second one
  * waits, then sees the first one's change.
  */
-async function keepAnAdmin(sql: Sql, before: UserState, events: readonly UserEvent[]) {
-  if (!isActiveAdmin(before) || isActiveAdmin(events.reduce(evolveUser, before))) return;
+async function keepAnAdmin(sql: Sql, { prev, next }: Written<UserState, UserEvent>) {
+  if (!isActiveAdmin(prev) || isActiveAdmin(next)) return;
   const { rows } = await sql.query<{ id: string }>(
     `SELECT id FROM users WHERE 'admin' = ANY(roles) AND NOT disabled ORDER BY id FOR UPDATE`,
   );
-  if (rows.every((r) => r.id === before.id))
+  if (rows.every((r) => r.id === prev.id))
     throw new Refused(
       'LAST_ADMIN',
       '不能停用或降级最后一位系统管理员：请先为其他用户授予系统管理员角色',
       {
-        id: before.id,
+        id: prev.id,
       },
     );
 }
@@ -167,12 +163,10 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand> {
     const { password, ...profile } = input;
     decideUser({ type: 'CreateUser', data: input, metadata }, initialUserState());
     const hash = await hashPassword(password);
-    const r = await runStreamCommand(this.db, this.store, {
-      streamId: userStreamId(input.id),
-      fold: foldUser,
-      decide: (state) =>
-        decideUser({ type: 'CreateUser', data: { ...profile, password }, metadata }, state),
-      project: (sql, events, state) => projectUser(sql, events, state, hash),
+    const ctx = { db: this.db, store: this.store };
+    const command = { type: 'CreateUser' as const, data: { ...profile, password }, metadata };
+    const r = await handle(ctx, userDecider, userStreamId(input.id), command, {
+      alsoWrite: (sql, w) => projectUser(sql, w, hash),
     });
     return { user: await userRow(this.db, input.id), position: r.position };
   }
@@ -207,14 +201,12 @@ export class ChangeUserHandler implements ICommandHandler<ChangeUserCommand> {
   async execute({ caller, id, input }: ChangeUserCommand) {
     const metadata = this.targets.metadata(caller, 'admin');
     const hash = input.password === undefined ? null : await hashPassword(input.password);
-    const r = await runStreamCommand(this.db, this.store, {
-      streamId: userStreamId(id),
-      fold: foldUser,
-      decide: (state) =>
-        decideUser({ type: 'ChangeUser', data: { id, ...input }, metadata }, state),
-      project: async (sql, events, state) => {
-        await keepAnAdmin(sql, state, events);
-        await projectUser(sql, events, state, hash);
+    const ctx = { db: this.db, store: this.store };
+    const command = { type: 'ChangeUser' as const, data: { id, ...input }, metadata };
+    const r = await handle(ctx, userDecider, userStreamId(id), command, {
+      alsoWrite: async (sql, w) => {
+        await keepAnAdmin(sql, w);
+        await projectUser(sql, w, hash);
       },
     });
     this.sessions.forget(id); // this process revokes at once; others within 5 s
