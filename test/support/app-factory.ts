@@ -40,11 +40,18 @@ export interface TokenClaims {
 export async function createTestApp(
   label: string,
   overrides: Partial<AppConfig> = {},
-  options: { withWorker?: boolean; databaseServer?: string; clock?: Clock } = {},
+  options: {
+    withWorker?: boolean;
+    databaseServer?: string;
+    clock?: Clock;
+    /** DATABASE_READ_URL for the suite's database (the replica suite's). */
+    readUrl?: (databaseUrl: string) => string;
+  } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase(label, options.databaseServer);
   const config = loadConfig(process.env, {
     databaseUrl: db.url,
+    databaseReadUrl: options.readUrl?.(db.url),
     redisUrl: TEST_REDIS_URL,
     queuePrefix: testQueuePrefix(label),
     jwtSecret: TEST_JWT_SECRET,

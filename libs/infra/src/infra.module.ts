@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { createDataSource } from './database/data-source';
 import { Database } from './database/sql';
+import { ReadDatabase } from './database/read-database';
 import { PostgresEventStore } from './event-store/event-store';
 import { HealthService } from './health/health.service';
 import {
@@ -164,6 +165,12 @@ function storageProviders(config: AppConfig, clock: Clock): Provider[] {
       inject: [DataSource],
     },
     {
+      // DATABASE_READ_URL's replica, or the primary alone (docs/DESIGN.md, "Read replica")
+      provide: ReadDatabase,
+      useFactory: (db: Database) => new ReadDatabase(db, config.databaseReadUrl),
+      inject: [Database],
+    },
+    {
       provide: PostgresEventStore,
       useFactory: (db: Database) => new PostgresEventStore(db),
       inject: [Database],
@@ -180,13 +187,15 @@ function storageProviders(config: AppConfig, clock: Clock): Provider[] {
     },
     {
       provide: AuditService,
-      useFactory: (db: Database) => new AuditService(db, AuditKeyRing.load(config)),
-      inject: [Database],
+      useFactory: (db: Database, reads: ReadDatabase) =>
+        new AuditService(db, AuditKeyRing.load(config), reads),
+      inject: [Database, ReadDatabase],
     },
     {
       provide: HealthService,
-      useFactory: (db: Database, r: RedisClient) => new HealthService(db, r),
-      inject: [Database, REDIS],
+      useFactory: (db: Database, r: RedisClient, reads: ReadDatabase) =>
+        new HealthService(db, r, reads),
+      inject: [Database, REDIS, ReadDatabase],
     },
   ];
 }
@@ -309,6 +318,7 @@ export class InfraModule {
         CLOCK,
         DataSource,
         Database,
+        ReadDatabase,
         PostgresEventStore,
         REDIS,
         PROJECTIONS,

@@ -3,16 +3,19 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { InvalidInput, isBusinessDate, MAX_FISCAL_YEAR, MIN_FISCAL_YEAR } from '@bp/domain';
 import {
+  APP_CONFIG,
+  AppConfig,
   Caller,
   CLOCK,
   Clock,
   MonitoringFilters,
   MonitoringTargetsQuery,
   MonitoringUnitsQuery,
-  ProjectionRunner,
+  ReadDatabase,
+  readAt,
   ReviewQueueQuery,
+  Sql,
   todayInShanghai,
-  waitForProjection,
 } from '@bp/infra';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
@@ -61,26 +64,33 @@ export class MonitoringQueryDto {
 export class MonitoringController {
   constructor(
     private readonly queries: QueryBus,
-    private readonly runner: ProjectionRunner,
+    private readonly reads: ReadDatabase,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private async filters(q: MonitoringQueryDto, res: Response): Promise<MonitoringFilters> {
+  /**
+   * The filters, and where to read: a read naming minPosition waits until the execution
+   * projection has applied that event, on the replica or else the primary (readAt).
+   */
+  private async filters(q: MonitoringQueryDto, res: Response): Promise<[MonitoringFilters, Sql]> {
     const asOf = q.asOf ?? todayInShanghai(this.clock);
     if (!isBusinessDate(asOf))
       throw new InvalidInput('INVALID_AS_OF', '截至日期应为有效日期，格式 YYYY-MM-DD', 'asOf');
-    const caughtUp = await waitForProjection(
-      this.runner,
+    const read = await readAt(
+      this.reads,
       'execution',
       q.minPosition === undefined ? undefined : BigInt(q.minPosition),
+      { replicaWaitMs: this.config.replicaWaitMs },
     );
-    if (!caughtUp) res.setHeader('X-Projection-Behind', 'true');
-    return {
+    if (!read.caughtUp) res.setHeader('X-Projection-Behind', 'true');
+    const filters = {
       fiscalYear: q.fiscalYear ?? Number(asOf.slice(0, 4)),
       unit: q.unit,
       asOf,
       level: q.level,
     };
+    return [filters, read.sql];
   }
 
   @Get('monitoring/targets')
@@ -93,7 +103,9 @@ export class MonitoringController {
     @Query() q: MonitoringQueryDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.queries.execute(new MonitoringTargetsQuery(caller, await this.filters(q, res)));
+    return this.queries.execute(
+      new MonitoringTargetsQuery(caller, ...(await this.filters(q, res))),
+    );
   }
 
   @Get('monitoring/units')
@@ -105,7 +117,7 @@ export class MonitoringController {
     @Query() q: MonitoringQueryDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.queries.execute(new MonitoringUnitsQuery(caller, await this.filters(q, res)));
+    return this.queries.execute(new MonitoringUnitsQuery(caller, ...(await this.filters(q, res))));
   }
 
   @Get('reviews')

@@ -1,5 +1,5 @@
 import { InvalidInput, Scope } from '@bp/domain';
-import { Database } from '../database/sql';
+import { Database, Sql } from '../database/sql';
 import { AuditKeyRing } from './audit-key';
 import { ChainVerifier, VerifyResult } from './audit-verify';
 
@@ -86,9 +86,14 @@ function item(r: Row): AuditItem {
 export class AuditService {
   private readonly verifier: ChainVerifier;
 
+  /**
+   * `reads`: where pages (and so the CSV and .xlsx) are read, the replica when there is one
+   * (ReadDatabase); verify stays on the primary, whose chain it signs.
+   */
   constructor(
-    private readonly db: Database,
+    db: Database,
     keys: AuditKeyRing,
+    private readonly reads: Sql = db,
   ) {
     this.verifier = new ChainVerifier(db, keys);
   }
@@ -100,7 +105,7 @@ export class AuditService {
     limit: number,
   ): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
     const [tx, pos] = decode(cursor);
-    const { rows } = await this.db.query<Row>(
+    const { rows } = await this.reads.query<Row>(
       `SELECT global_position, transaction_id::text AS tx, stream_id, stream_version, type, schema_version, event_id,
               data, metadata, recorded_at, hash, prev_hash
          FROM events

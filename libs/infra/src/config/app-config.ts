@@ -4,6 +4,13 @@ import { join } from 'path';
 /** The service's configuration, from the environment (API.md "Processes and configuration"). */
 export interface AppConfig {
   readonly databaseUrl: string;
+  /**
+   * A PostgreSQL streaming replica of DATABASE_URL (DATABASE_READ_URL): audit pages and downloads,
+   * monitoring reads and exports go there (database/read-database.ts); unset: to the primary.
+   */
+  readonly databaseReadUrl?: string;
+  /** How long a read naming a position waits for the replica once the primary has it (REPLICA_WAIT_MS). */
+  readonly replicaWaitMs: number;
   readonly redisUrl: string;
   /**
    * Redis Cluster seed nodes (REDIS_CLUSTER_NODES=host:port,host:port,…). When set, the queues run
@@ -70,6 +77,8 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 function serverSettings(env: NodeJS.ProcessEnv) {
   return {
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/budget_performance',
+    databaseReadUrl: env.DATABASE_READ_URL || undefined,
+    replicaWaitMs: Number(env.REPLICA_WAIT_MS ?? 1000),
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisClusterNodes: parseRedisNodes(env.REDIS_CLUSTER_NODES),
     port: Number(env.PORT ?? 3000),

@@ -1,3 +1,4 @@
+import { ReadDatabase } from '../database/read-database';
 import { Database } from '../database/sql';
 import { RedisClient } from '../queue/queues';
 
@@ -5,6 +6,13 @@ export interface Health {
   readonly status: 'ok' | 'degraded';
   readonly database: 'up' | 'down';
   readonly redis: 'up' | 'down';
+  /**
+   * Only with DATABASE_READ_URL: whether the replica answers, and the WAL bytes it has yet to
+   * replay. A replica that is down does not make the service degraded: its reads go to the
+   * primary meanwhile (docs/RUNBOOK.md, "Read replica").
+   */
+  readonly replica?: 'up' | 'down';
+  readonly replicaLagBytes?: number | null;
 }
 
 async function probe(check: () => Promise<unknown>, timeoutMs = 2000): Promise<'up' | 'down'> {
@@ -27,13 +35,23 @@ export class HealthService {
   constructor(
     private readonly db: Database,
     private readonly redis: RedisClient,
+    private readonly reads?: ReadDatabase,
   ) {}
 
   async check(): Promise<Health> {
-    const [database, redis] = await Promise.all([
+    const [database, redis, replica] = await Promise.all([
       probe(() => this.db.query('SELECT 1')),
       probe(() => this.redis.ping()),
+      this.replica(),
     ]);
-    return { status: database === 'up' && redis === 'up' ? 'ok' : 'degraded', database, redis };
+    const status = database === 'up' && redis === 'up' ? 'ok' : 'degraded';
+    return { status, database, redis, ...replica };
+  }
+
+  private async replica() {
+    if (!this.reads?.configured) return {};
+    let answer: Awaited<ReturnType<ReadDatabase['health']>>;
+    const up = await probe(async () => (answer = await this.reads?.health()));
+    return up === 'up' && answer ? answer : { replica: 'down' as const, replicaLagBytes: null };
   }
 }

@@ -16,7 +16,8 @@ import {
   Thresholds,
 } from '@bp/domain';
 import { monitoringConfigOf } from '../alerts/monitoring-config';
-import { Database } from '../database/sql';
+import { ReadDatabase } from '../database/read-database';
+import { Sql } from '../database/sql';
 import { Caller } from '../performance-target/target-store';
 
 export interface MonitoringFilters {
@@ -66,7 +67,7 @@ export interface MonitoredTarget {
  * planned %, actual %, lag and level.
  */
 export async function monitorRows(
-  db: Database,
+  db: Sql,
   scope: Scope,
   f: MonitoringFilters,
   t: Thresholds,
@@ -117,9 +118,11 @@ function viewOf(
 }
 
 export class MonitoringTargetsQuery extends Query<{ items: MonitoredTarget[] }> {
+  /** `sql`: where to read (readAt's choice for a read that names a position); none: the reads. */
   constructor(
     readonly caller: Caller,
     readonly filters: MonitoringFilters,
+    readonly sql?: Sql,
   ) {
     super();
   }
@@ -127,11 +130,11 @@ export class MonitoringTargetsQuery extends Query<{ items: MonitoredTarget[] }> 
 
 @QueryHandler(MonitoringTargetsQuery)
 export class MonitoringTargetsHandler implements IQueryHandler<MonitoringTargetsQuery> {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly reads: ReadDatabase) {}
 
-  async execute({ caller, filters }: MonitoringTargetsQuery) {
-    const t = await monitoringConfigOf(this.db, filters.fiscalYear);
-    const items = (await monitorRows(this.db, caller.scope, filters, t))
+  async execute({ caller, filters, sql = this.reads }: MonitoringTargetsQuery) {
+    const t = await monitoringConfigOf(sql, filters.fiscalYear);
+    const items = (await monitorRows(sql, caller.scope, filters, t))
       .filter(({ view }) => !filters.level || view.level === filters.level)
       .map(({ row, view }) => ({
         targetId: row.target_id,
@@ -163,6 +166,7 @@ export class MonitoringUnitsQuery extends Query<{ items: MonitoredUnit[] }> {
   constructor(
     readonly caller: Caller,
     readonly filters: MonitoringFilters,
+    readonly sql?: Sql,
   ) {
     super();
   }
@@ -171,15 +175,15 @@ export class MonitoringUnitsQuery extends Query<{ items: MonitoredUnit[] }> {
 /** Per unit: budget, disbursed as of the date, execution rate, and targets behind by level. */
 @QueryHandler(MonitoringUnitsQuery)
 export class MonitoringUnitsHandler implements IQueryHandler<MonitoringUnitsQuery> {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly reads: ReadDatabase) {}
 
-  async execute({ caller, filters }: MonitoringUnitsQuery) {
+  async execute({ caller, filters, sql = this.reads }: MonitoringUnitsQuery) {
     const units = new Map<
       string,
       { targets: number; budget: bigint; disbursed: bigint; yellow: number; red: number }
     >();
-    const t = await monitoringConfigOf(this.db, filters.fiscalYear);
-    for (const { row, view } of await monitorRows(this.db, caller.scope, filters, t)) {
+    const t = await monitoringConfigOf(sql, filters.fiscalYear);
+    for (const { row, view } of await monitorRows(sql, caller.scope, filters, t)) {
       const u = units.get(row.unit_code) ?? {
         targets: 0,
         budget: 0n,

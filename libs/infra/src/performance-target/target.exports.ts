@@ -13,7 +13,7 @@ import {
   targetView,
   targetStreamId,
 } from '@bp/domain';
-import { Database } from '../database/sql';
+import { ReadDatabase } from '../database/read-database';
 import { PostgresEventStore } from '../event-store/event-store';
 import { Caller, foldTarget, TargetStore } from './target-store';
 
@@ -99,8 +99,9 @@ export class UnitTargetsQuery extends Query<{ unitName: string; targets: TargetV
  */
 @QueryHandler(UnitTargetsQuery)
 export class UnitTargetsHandler implements IQueryHandler<UnitTargetsQuery> {
+  /** A download: read where reads go, the replica when there is one (ReadDatabase). */
   constructor(
-    private readonly db: Database,
+    private readonly db: ReadDatabase,
     private readonly store: PostgresEventStore,
   ) {}
 
@@ -122,7 +123,7 @@ export class UnitTargetsHandler implements IQueryHandler<UnitTargetsQuery> {
         { unit: unitCode, fiscalYear },
       );
     }
-    const streams = await this.store.readStreams(ids.map(targetStreamId));
+    const streams = await this.store.readStreams(ids.map(targetStreamId), this.db);
     const targets = [...streams.values()].map((events) => targetView(foldTarget(events)));
     targets.sort((a, b) =>
       a.projectCode < b.projectCode ? -1 : a.projectCode > b.projectCode ? 1 : 0,

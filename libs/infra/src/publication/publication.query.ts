@@ -8,7 +8,7 @@ import {
   TargetState,
   targetStreamId,
 } from '@bp/domain';
-import { Database } from '../database/sql';
+import { ReadDatabase } from '../database/read-database';
 import { PostgresEventStore, RecordedEvent } from '../event-store/event-store';
 import { Caller, foldTarget, toDomainEvent } from '../performance-target/target-store';
 import { departmentNameOf, Publication, PublishedTable } from './publication.layout';
@@ -67,8 +67,9 @@ function inDocumentOrder(streams: Map<string, RecordedEvent[]>): PublishedTable[
  */
 @QueryHandler(DepartmentPublicationQuery)
 export class DepartmentPublicationHandler implements IQueryHandler<DepartmentPublicationQuery> {
+  /** A download: read where reads go, the replica when there is one (ReadDatabase). */
   constructor(
-    private readonly db: Database,
+    private readonly db: ReadDatabase,
     private readonly store: PostgresEventStore,
   ) {}
 
@@ -96,7 +97,11 @@ export class DepartmentPublicationHandler implements IQueryHandler<DepartmentPub
   }
 
   private async goals(code: string, year: number): Promise<DepartmentGoals | null> {
-    const events = await this.store.readStream(departmentGoalsStreamId(code, year));
+    const events = await this.store.readStream(
+      departmentGoalsStreamId(code, year),
+      undefined,
+      this.db,
+    );
     const last = events[events.length - 1];
     if (!last) return null;
     const { overall, areas } = toDomainEvent<DepartmentGoalsRecorded>(last).data;
@@ -109,7 +114,12 @@ export class DepartmentPublicationHandler implements IQueryHandler<DepartmentPub
       [code, year],
     );
     if (rows.length === 0) return [];
-    return inDocumentOrder(await this.store.readStreams(rows.map((r) => targetStreamId(r.id))));
+    return inDocumentOrder(
+      await this.store.readStreams(
+        rows.map((r) => targetStreamId(r.id)),
+        this.db,
+      ),
+    );
   }
 
   private async units(code: string): Promise<{ code: string; name: string }[]> {
