@@ -10,6 +10,7 @@ export * from './performance-target/indicator-target.parse';
 export * from './performance-target/target-content';
 export * from './performance-target/performance-target.events';
 export * from './performance-target/performance-target.commands';
+export * from './performance-target/target-phase';
 export * from './performance-target/performance-target.state';
 export * from './performance-target/performance-target.decide';
 export * from './performance-target/review-outcome';
@@ -26,6 +27,7 @@ export * from './monitoring/execution';
 export * from './performance-target/execution.decide';
 export * from './alert/alert-policy';
 export * from './alert/alert-routing';
+export * from './alert/alert-stream';
 export * from './unit/recipient';
 export * from './unit/department';
 export * from './alert/monitoring-config';
@@ -45,6 +47,7 @@ export * from './evaluation/target-stream';
  */
 export {
   type TargetStreamState as TargetState,
+  type ExistingTargetStreamState as ExistingTarget,
   type TargetStreamEvent as TargetEvent,
   type TargetStreamCommand as TargetCommand,
   targetStreamDecider as targetDecider,

@@ -6,10 +6,10 @@ import {
   Query,
   QueryHandler,
 } from '@nestjs/cqrs';
-import { Forbidden, inScope, NotFound, Scope } from '@bp/domain';
-import { randomUUID } from 'crypto';
-import { Database } from '../database/sql';
+import { alertDecider, alertStreamId, Forbidden, inScope, NotFound, Scope } from '@bp/domain';
+import { Database, Sql } from '../database/sql';
 import { PostgresEventStore } from '../event-store/event-store';
+import { handle } from '../event-store/handle';
 import { Caller, TargetStore } from '../performance-target/target-store';
 
 export interface AlertFilters {
@@ -156,6 +156,21 @@ export class AcknowledgeAlertCommand extends Command<{ alert: AlertView; positio
   }
 }
 
+/** The alerts row of an acknowledgement, in the transaction of its event. */
+async function markAcknowledged(
+  sql: Sql,
+  alertId: string,
+  at: string,
+  by: { id: string; name: string },
+  note: string,
+): Promise<void> {
+  await sql.query(`UPDATE alerts SET acknowledged_at = $2, acknowledged_by = $3 WHERE id = $1`, [
+    alertId,
+    at,
+    JSON.stringify({ id: by.id, name: by.name, ...(note ? { note } : {}) }),
+  ]);
+}
+
 /** A recipient (or the unit's head) confirms the alert: an event in the alert's stream. Again is a no-op. */
 @CommandHandler(AcknowledgeAlertCommand)
 export class AcknowledgeAlertHandler implements ICommandHandler<AcknowledgeAlertCommand> {
@@ -180,30 +195,13 @@ export class AcknowledgeAlertHandler implements ICommandHandler<AcknowledgeAlert
       caller,
       p.roles.includes('unit_head') ? 'unit_head' : p.roles[0],
     );
-    const position = await this.db.transaction(async (sql) => {
-      const { rows } = await sql.query<{ version: number }>(
-        `SELECT version FROM streams WHERE stream_id = $1 FOR UPDATE`,
-        [`alert-${alertId}`],
-      );
-      const updated = await sql.query(
-        `UPDATE alerts SET acknowledged_at = $2, acknowledged_by = $3 WHERE id = $1 AND acknowledged_at IS NULL`,
-        [
-          alertId,
-          metadata.at,
-          JSON.stringify({ id: p.id, name: p.name, ...(note ? { note } : {}) }),
-        ],
-      );
-      if (updated.rowCount === 0) return 0n;
-      const event = {
-        id: randomUUID(),
-        type: 'AlertAcknowledged',
-        // targetId puts the acknowledgement in the target's and its unit's trail (generated columns)
-        data: { alertId, targetId: row.target_id, ...(note ? { note } : {}) },
-        metadata: { ...metadata, command: 'AcknowledgeAlert' },
-      };
-      return (await this.store.append(sql, `alert-${alertId}`, rows[0]?.version ?? 0, [event]))
-        .lastPosition;
+    const data = { alertId, targetId: row.target_id, ...(note ? { note } : {}) };
+    const command = { type: 'AcknowledgeAlert' as const, data, metadata };
+    const ctx = { db: this.db, store: this.store };
+    const { position, events } = await handle(ctx, alertDecider, alertStreamId(alertId), command, {
+      alsoWrite: (sql) => markAcknowledged(sql, alertId, metadata.at, p, note),
     });
+    if (events.length === 0) return { alert: alertView(row), position: 0n };
     return { alert: alertView((await this.find(alertId)) as AlertRow), position };
   }
 

@@ -1,8 +1,8 @@
-import { alertMessage, AlertFacts, Recipient } from '@bp/domain';
+import { alertMessage, AlertFacts, deliveryDecider, deliveryStreamId, Recipient } from '@bp/domain';
 import { createTransport, Transporter } from 'nodemailer';
-import { randomUUID } from 'crypto';
 import { Database } from '../database/sql';
 import { PostgresEventStore } from '../event-store/event-store';
+import { EventStoreContext, handle } from '../event-store/handle';
 import { Clock } from '../shared/clock';
 import { OutboundPolicy } from './outbound';
 import { postWebhook } from './webhook-post';
@@ -69,12 +69,15 @@ export class DeliveryService {
   private readonly mailer?: Transporter;
   private readonly outbound: OutboundPolicy;
 
+  private readonly ctx: EventStoreContext;
+
   constructor(
     private readonly db: Database,
-    private readonly store: PostgresEventStore,
+    store: PostgresEventStore,
     private readonly clock: Clock,
     private readonly config: DeliveryConfig,
   ) {
+    this.ctx = { db, store };
     this.mailer = config.smtpUrl ? createTransport(config.smtpUrl) : undefined;
     this.outbound = new OutboundPolicy(config.outboundAllow);
   }
@@ -195,30 +198,30 @@ export class DeliveryService {
     });
   }
 
+  /** The AlertDelivered event and the delivery row's status, in one transaction, once. */
   private async recordDelivered(d: DeliveryRow): Promise<void> {
     const at = this.clock.now().toISOString();
-    const meta = {
-      actor: { id: 'system', name: '系统（预警发送）', role: 'admin' },
+    const metadata = {
+      actor: { id: 'system', name: '系统（预警发送）', role: 'admin' as const },
       at,
       requestId: `delivery-${d.id}`,
       correlationId: d.alert_id,
-      command: 'DeliverAlert',
     };
-    await this.db.transaction(async (sql) => {
-      await sql.query(
-        `UPDATE alert_deliveries SET status = 'delivered', attempts = attempts + 1, last_error = NULL, delivered_at = $2 WHERE id = $1`,
-        [d.id, at],
-      );
-      const data = {
-        alertId: d.alert_id,
-        deliveryId: d.id,
-        channel: d.channel,
-        recipient: { userId: d.recipient_id, name: d.recipient_name },
-        escalation: d.escalation,
-      };
-      await this.store.append(sql, `delivery-${d.id}`, 0, [
-        { id: randomUUID(), type: 'AlertDelivered', data, metadata: meta },
-      ]);
+    const data = {
+      alertId: d.alert_id,
+      deliveryId: d.id,
+      channel: d.channel,
+      recipient: { userId: d.recipient_id, name: d.recipient_name },
+      escalation: d.escalation,
+    };
+    const command = { type: 'DeliverAlert' as const, data, metadata };
+    await handle(this.ctx, deliveryDecider, deliveryStreamId(d.id), command, {
+      alsoWrite: async (sql) => {
+        await sql.query(
+          `UPDATE alert_deliveries SET status = 'delivered', attempts = attempts + 1, last_error = NULL, delivered_at = $2 WHERE id = $1`,
+          [d.id, at],
+        );
+      },
     });
   }
 }

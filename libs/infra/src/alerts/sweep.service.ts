@@ -4,6 +4,8 @@ import {
   alertRecipients,
   AlertRecipient,
   alertsFor,
+  approvedOf,
+  assertExists,
   deliveryChannels,
   ESCALATED_LEVEL,
   escalationCutoff,
@@ -17,6 +19,7 @@ import {
 import { randomUUID } from 'crypto';
 import { Database, Sql } from '../database/sql';
 import { PostgresEventStore } from '../event-store/event-store';
+import { appendBatch, EventStoreContext } from '../event-store/handle';
 import { MonitoredRow, monitorRows } from '../monitoring/monitoring.queries';
 import { Clock } from '../shared/clock';
 import { DeliveryQueue } from './delivery-queue';
@@ -58,11 +61,15 @@ const ALL = { all: true, units: [], departments: [] };
 export class SweepService {
   constructor(
     private readonly db: Database,
-    private readonly store: PostgresEventStore,
+    store: PostgresEventStore,
     private readonly clock: Clock,
     private readonly deliveries: DeliveryQueue,
     private readonly emailEnabled: boolean,
-  ) {}
+  ) {
+    this.ctx = { db, store };
+  }
+
+  private readonly ctx: EventStoreContext;
 
   async sweep(
     kind: AlertKind,
@@ -124,12 +131,17 @@ export class SweepService {
    * raised by the divergence reactor. Same table, key, events and deliveries as sweeps; the key
    * makes a reaction run again (a replay, a retry after a crash) raise nothing twice.
    */
-  async raiseDivergence(s: TargetState, alert: AlertCandidate, requestId: string): Promise<number> {
+  async raiseDivergence(
+    target: TargetState,
+    alert: AlertCandidate,
+    requestId: string,
+  ): Promise<number> {
+    const s = assertExists(target); // a report was filed on it
     const row = {
       target_id: s.id,
       unit_code: s.unitCode,
       department_code: departmentOf(s.unitCode),
-      project_name: s.approved?.content.projectName ?? '',
+      project_name: approvedOf(s)?.content.projectName ?? '',
     } as MonitoredRow;
     const raised = await this.raise([{ row, alert }], this.metadata(requestId));
     await this.deliveries.enqueue(raised.deliveries);
@@ -222,12 +234,11 @@ export class SweepService {
       // may raise 100,000); what happens to an alert later goes to its stream `alert-{id}`
       if (fresh.length > 0) {
         const events = fresh.map((r) => ({
-          id: randomUUID(),
           type: 'AlertRaised',
           data: alertRaisedData(r),
           metadata: meta,
         }));
-        await this.store.appendMany(sql, [
+        await appendBatch(this.ctx, sql, [
           { streamId: `sweep-${meta.requestId}`, expectedVersion: 0, events },
         ]);
       }
@@ -252,14 +263,14 @@ export class SweepService {
       `UPDATE alerts a SET escalated_to = u.to FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, "to" jsonb) WHERE a.id = u.id`,
       [JSON.stringify(rows.map((r) => ({ id: r.id, to: reviewers.get(r.department_code) ?? [] })))],
     );
-    await this.store.appendMany(
+    await appendBatch(
+      this.ctx,
       sql,
       rows.map((r) => ({
         streamId: `alert-${r.id}`,
         expectedVersion: r.version,
         events: [
           {
-            id: randomUUID(),
             type: 'AlertEscalated',
             data: {
               alertId: r.id,

@@ -233,7 +233,7 @@ export async function handleOnce<C, E extends AnyEvent, S, T>(
 export interface BatchItem {
   readonly streamId: string;
   readonly expectedVersion: number;
-  readonly events: readonly AnyEvent[];
+  readonly events: readonly { type: string; data: unknown; metadata: unknown }[];
 }
 
 /**

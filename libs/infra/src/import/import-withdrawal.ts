@@ -1,4 +1,3 @@
-import { randomUUID } from 'crypto';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   actingRole,
@@ -6,13 +5,15 @@ import {
   NotFound,
   Role,
   targetDecider,
+  TargetEvent,
   TargetState,
   targetStreamId,
   VersionConflict,
   withdrawalReason,
 } from '@bp/domain';
 import { Database } from '../database/sql';
-import { NewEvent, PostgresEventStore } from '../event-store/event-store';
+import { PostgresEventStore } from '../event-store/event-store';
+import { appendBatch } from '../event-store/handle';
 import { upsertTargetList } from '../performance-target/target-list.projection';
 import { Caller, foldTarget, TargetStore } from '../performance-target/target-store';
 import { CatchUpNotifier } from '../queue/queues';
@@ -44,7 +45,7 @@ interface Withdrawal {
   readonly id: string;
   readonly version: number;
   readonly next: TargetState;
-  readonly stored: NewEvent[];
+  readonly decided: readonly TargetEvent[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -121,7 +122,7 @@ export class WithdrawImportHandler implements ICommandHandler<WithdrawImportComm
         id,
         version: events.length,
         next: decided.reduce(targetDecider.evolve, state),
-        stored: decided.map((e) => ({ id: randomUUID(), ...e })),
+        decided,
       });
     }
     const position = await this.write(withdrawn);
@@ -131,14 +132,17 @@ export class WithdrawImportHandler implements ICommandHandler<WithdrawImportComm
 
   private async write(items: Withdrawal[]): Promise<bigint> {
     if (items.length === 0) return 0n;
+    const batch = items.map((w) => ({
+      streamId: targetStreamId(w.id),
+      expectedVersion: w.version,
+      events: w.decided,
+    }));
     return this.db.transaction(async (sql) => {
-      let last = 0n;
+      const positions = await appendBatch({ db: this.db, store: this.store }, sql, batch);
       for (const w of items) {
-        const r = await this.store.append(sql, targetStreamId(w.id), w.version, w.stored);
-        await upsertTargetList(sql, w.next, r.lastPosition);
-        if (r.lastPosition > last) last = r.lastPosition;
+        await upsertTargetList(sql, w.next, positions.get(targetStreamId(w.id)) as bigint);
       }
-      return last;
+      return [...positions.values()].reduce((max, p) => (p > max ? p : max), 0n);
     });
   }
 }

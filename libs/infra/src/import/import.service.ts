@@ -30,6 +30,7 @@ import {
 import { randomUUID } from 'crypto';
 import { Database, Sql } from '../database/sql';
 import { PostgresEventStore, RecordedEvent } from '../event-store/event-store';
+import { appendBatch } from '../event-store/handle';
 import { upsertTargetList } from '../performance-target/target-list.projection';
 import { Caller, foldTarget, TargetStore, toDomainEvent } from '../performance-target/target-store';
 import { CatchUpNotifier } from '../queue/queues';
@@ -198,18 +199,12 @@ export class ImportService {
       ...(plan.goals ? [{ streamId: plan.goals.streamId, events: plan.goals.events }] : []),
     ].filter((b) => b.events.length > 0);
     if (batches.length === 0) return 0n;
+    const items = batches.map((b) => ({
+      ...b,
+      expectedVersion: plan.streams.get(b.streamId)?.length ?? 0,
+    }));
     return this.db.transaction(async (sql) => {
-      const positions = new Map<string, bigint>();
-      for (const b of batches) {
-        const version = plan.streams.get(b.streamId)?.length ?? 0;
-        const r = await this.store.append(
-          sql,
-          b.streamId,
-          version,
-          b.events.map((e) => ({ id: randomUUID(), ...e })),
-        );
-        positions.set(b.streamId, r.lastPosition);
-      }
+      const positions = await appendBatch({ db: this.db, store: this.store }, sql, items);
       for (const d of plan.tables.filter((t) => t.events.length > 0)) {
         await upsertTargetList(sql, d.after, positions.get(targetStreamId(d.targetId)) as bigint);
       }
