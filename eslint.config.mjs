@@ -64,6 +64,19 @@ export default tseslint.config(
     },
   },
   {
+    // Issue 16 item 1: one pipeline from a command to an append. Only event-store/handle.ts calls
+    // the store's append; everything else uses handle, handleOnce or appendBatch.
+    files: ['libs/infra/**/*.ts', 'apps/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', 'libs/infra/src/event-store/handle.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name=/^append(Many)?$/][callee.object.name=/store$/i]", message: 'append through the pipeline (event-store/handle.ts): handle, handleOnce or appendBatch' },
+        { selector: "CallExpression[callee.property.name=/^append(Many)?$/][callee.object.property.name=/store$/i]", message: 'append through the pipeline (event-store/handle.ts): handle, handleOnce or appendBatch' },
+      ],
+    },
+  },
+  {
     // the web console: browser code, TSX
     files: ['apps/web/src/**/*.{ts,tsx}'],
     languageOptions: { globals: BROWSER_GLOBALS },
