@@ -3,7 +3,25 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
-import { AppConfig, Clock, InfraModule, systemClock } from '@bp/infra';
+import {
+  AlertsModule,
+  AppConfig,
+  AuditModule,
+  Clock,
+  CoreModule,
+  DisbursementsModule,
+  EvaluationModule,
+  HealthModule,
+  ImportsModule,
+  MonitoringModule,
+  ProjectionsModule,
+  PublicationModule,
+  SweepsModule,
+  systemClock,
+  TargetsModule,
+  UnitsModule,
+  UsersModule,
+} from '@bp/infra';
 import { HealthController } from './health/health.controller';
 import { AuthGuard } from './http/auth';
 import { HttpMetricsMiddleware, Metrics } from './metrics/metrics';
@@ -29,6 +47,27 @@ import { AuthController } from './users/auth.controller';
 import { UsersController } from './users/users.controller';
 import { IndicatorTemplateController } from './indicators/indicator-template.controller';
 
+/**
+ * The slices the API serves, each with its handlers (issue 16, item 5). Projections and sweeps
+ * are here for their reads and queues (status, coverage, a unit head's test message); the
+ * worker advances and runs them.
+ */
+const SLICES = [
+  TargetsModule,
+  DisbursementsModule,
+  EvaluationModule,
+  MonitoringModule,
+  AlertsModule,
+  SweepsModule,
+  ImportsModule,
+  PublicationModule,
+  UnitsModule,
+  UsersModule,
+  AuditModule,
+  HealthModule,
+  ProjectionsModule,
+];
+
 /** createApiApp settles the secret (JWT_SECRET or the database's) before the module is built. */
 function settledSecret(config: AppConfig): string {
   if (!config.jwtSecret) throw new Error('the token secret is not settled (see withTokenSecret)');
@@ -46,7 +85,8 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         CqrsModule.forRoot(),
-        InfraModule.forRoot(config, clock),
+        CoreModule.forRoot(config, clock),
+        ...SLICES,
         JwtModule.register({
           // a key object made once: given a string, jsonwebtoken first tries it as a public key
           // on every verify and catches the failure, which cost 15% of the API's CPU under load
