@@ -346,8 +346,9 @@ export class PostgresEventStore {
   }
 
   private async findExisting(sql: Sql, events: readonly NewEvent[]): Promise<AppendResult | null> {
+    // event_ids: the one index of every event id, whatever fiscal year's partition holds it
     const { rows } = await sql.query<{ global_position: string; stream_version: number }>(
-      `SELECT global_position, stream_version FROM events WHERE event_id = ANY($1::uuid[]) ORDER BY global_position`,
+      `SELECT global_position, stream_version FROM event_ids WHERE event_id = ANY($1::uuid[]) ORDER BY global_position`,
       [events.map((e) => e.id)],
     );
     if (rows.length === 0) return null;

@@ -34,7 +34,7 @@ export class AuditChain1764230000015 implements MigrationInterface {
 }
 
 /** bp_append (see AppendFunction1764230000008) writing events of the given hash version. */
-function appendFunction(version: 1 | 2): string {
+export function appendFunction(version: 1 | 2): string {
   const hashed =
     version === 2
       ? `coalesce(prev, '') || E'\\n' || (e->>'c') || E'\\n' || to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`

@@ -14,6 +14,7 @@ import { AuditChain1764230000015 } from './1764230000015-audit-chain';
 import { RoundDepartment1764230000023 } from './1764230000023-round-department';
 import { TokenSecurity1764230000030 } from './1764230000030-token-security';
 import { TimeProgressMethod1764230000041 } from './1764230000041-time-progress-method';
+import { EventsByFiscalYear1764230000050 } from './1764230000050-events-by-fiscal-year';
 
 /** Every migration, in order. Listed, not globbed, so the same list works from ts and js. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   RoundDepartment1764230000023,
   TokenSecurity1764230000030,
   TimeProgressMethod1764230000041,
+  EventsByFiscalYear1764230000050,
 ];
