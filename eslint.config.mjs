@@ -27,6 +27,16 @@ export default tseslint.config(
     },
   },
   {
+    // Issue 16 item 5: TypeORM (the migration runner and the pool) is database/'s alone; the rest
+    // queries through Database/Sql and reads SqlError's code, never a DataSource or driverError.
+    // Before the domain's block, whose own restrictions (typeorm among them) win on its files.
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['libs/infra/src/database/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['typeorm', 'typeorm/*'], message: 'TypeORM stays in libs/infra/src/database: use Database, openDatabase and SqlError.' }] }],
+    },
+  },
+  {
     // ARCHITECTURE.md convention 1: the domain is pure. No framework, no clock, no randomness.
     files: ['libs/domain/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.testing.ts'],
