@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { JwtService } from '@nestjs/jwt';
-import { Principal, scopeOf, targetStreamId } from '@bp/domain';
+import { ledgerOf, Principal, scopeOf, targetStreamId } from '@bp/domain';
 import {
   CatchUpNotifier,
   CLOCK,
@@ -146,8 +146,9 @@ async function main(): Promise<void> {
       ),
     ];
     const folded = await targets.load(id, caller.scope);
-    if (folded.state.disbursements.length !== EVENTS - LIFECYCLE)
-      throw new Error(`folded ${folded.state.disbursements.length} disbursements`);
+    const { disbursements } = ledgerOf(folded.state);
+    if (disbursements.length !== EVENTS - LIFECYCLE)
+      throw new Error(`folded ${disbursements.length} disbursements`);
 
     // GET /targets/:id through the built API, its own process, one request at a time
     api = await startBenchApi(ctx, SECRET);

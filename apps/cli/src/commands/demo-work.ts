@@ -1,6 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ReportLine, targetView } from '@bp/domain';
+import { assertApproved, ReportLine, targetView } from '@bp/domain';
 import {
   Caller,
   CLOCK,
@@ -142,7 +142,7 @@ export async function leaveWork(
   const { state } = await app
     .get(TargetStore)
     .load(adjusted, { all: true, units: [], departments: [] });
-  const b = state.approved!.content.budget;
+  const b = assertApproved(state, '申请调整').approved.content.budget;
   const more = b.total / 10n;
   const budget = { total: b.total + more, fiscal: b.fiscal + more, other: b.other };
   await bus.execute(

@@ -1,6 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
+  assertApproved,
   effectivePlan,
   CHECKPOINTS,
   PERIOD_CHECKPOINT,
@@ -239,7 +240,7 @@ export async function runDemo(): Promise<void> {
     for (const id of approved) {
       const { state } = await store.load(id, { all: true, units: [], departments: [] });
       const view = targetView(state);
-      const budget = state.approved!.content.budget.total;
+      const budget = assertApproved(state, '登记支出').approved.content.budget.total;
       await pay(bus, callerOf(USERS[`prep${state.unitCode}`]), id, budget, view.effectivePlan);
     }
     console.log(

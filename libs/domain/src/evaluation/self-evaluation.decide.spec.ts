@@ -118,7 +118,7 @@ describe('self-evaluation of a target', () => {
     ];
     const state = fold(targetDecider, accepted);
     expect(state.selfEvaluation).toMatchObject({ status: 'accepted', reviewedBy: { id: 'd9' } });
-    expect(selfEvaluationScore(state, state.selfEvaluation!.entries).grade).toBe('优');
+    expect(selfEvaluationScore(state, state.selfEvaluation?.entries ?? []).grade).toBe('优');
     spec
       .given(accepted)
       .when(review('accepted'))

@@ -1,7 +1,13 @@
 import { Actor, Command, DomainEvent, eventMetadata } from '../shared/decider';
 import { IllegalState, InvalidInput, Refused } from '../shared/errors';
 import { statusNameZh } from '../shared/names.zh';
-import { TargetState } from '../performance-target/performance-target.state';
+import {
+  approvedOf,
+  assertApproved,
+  assertExists,
+  ledgerOf,
+  TargetState,
+} from '../performance-target/target-phase';
 import {
   DEFAULT_SCORE_WEIGHTS,
   IndicatorActual,
@@ -116,7 +122,8 @@ export function selfEvaluationScore(
   confirmed: Readonly<Record<string, number>> = {},
   weights: ScoreWeights = DEFAULT_SCORE_WEIGHTS,
 ): SelfEvaluationScore {
-  const indicators = s.approved?.content.indicators ?? [];
+  const approved = approvedOf(s);
+  const indicators = approved?.content.indicators ?? [];
   const inputs: IndicatorInput[] = entries.map((e) => ({
     indicator: indicators[e.index],
     actual: e.actual,
@@ -125,8 +132,8 @@ export function selfEvaluationScore(
     confirmedShare: confirmed[String(e.index)],
   }));
   return scoreSelfEvaluation(
-    s.approved?.content.budget.total ?? 0n,
-    s.netDisbursed,
+    approved?.content.budget.total ?? 0n,
+    ledgerOf(s).netDisbursed,
     inputs,
     weights,
   );
@@ -139,7 +146,7 @@ const summary = (x: SelfEvaluationScore): ScoreSummary => ({
 });
 
 function assertEntries(s: TargetState, entries: readonly EvaluationEntry[]): void {
-  const count = s.approved?.content.indicators.length ?? 0;
+  const count = approvedOf(s)?.content.indicators.length ?? 0;
   const seen = new Set(entries.map((e) => e.index));
   if (
     entries.length !== count ||
@@ -164,12 +171,7 @@ export function previewSelfEvaluation(
   confirmed: Readonly<Record<string, number>> = {},
   weights: ScoreWeights = DEFAULT_SCORE_WEIGHTS,
 ): SelfEvaluationScore {
-  if (s.status !== 'approved' || !s.approved)
-    throw new IllegalState(
-      'TARGET_NOT_APPROVED',
-      `只有已批复的目标才能自评，该目标当前为“${statusNameZh(s.status)}”`,
-      s.status,
-    );
+  assertApproved(s, '自评');
   assertEntries(s, entries);
   return selfEvaluationScore(s, entries, confirmed, weights);
 }
@@ -180,12 +182,7 @@ export function fileSelfEvaluation(
   s: TargetState,
   current: SelfEvaluationState | null,
 ): SelfEvaluationFiled[] {
-  if (s.status !== 'approved' || !s.approved)
-    throw new IllegalState(
-      'TARGET_NOT_APPROVED',
-      `只有已批复的目标才能自评，该目标当前为“${statusNameZh(s.status)}”`,
-      s.status,
-    );
+  assertApproved(s, '自评');
   if (current && current.status !== 'returned') {
     throw new IllegalState(
       'SELF_EVALUATION_NOT_EDITABLE',
@@ -204,7 +201,7 @@ export function fileSelfEvaluation(
   }
   const texts = cleanTexts(cmd.data.texts);
   const data = {
-    targetId: s.id,
+    targetId: assertApproved(s, '自评').id,
     entries: cmd.data.entries,
     weights,
     ...(Object.keys(texts).length > 0 ? { texts } : {}),
@@ -241,7 +238,7 @@ export function reviewSelfEvaluation(
     });
   }
   const data = {
-    targetId: s.id,
+    targetId: assertExists(s).id, // a filed evaluation is of a target that exists
     outcome,
     opinion: opinion.trim(),
     confirmedShares,

@@ -2,11 +2,8 @@ import { assertNever, Decider } from '../shared/decider';
 import { TargetCommand } from '../performance-target/performance-target.commands';
 import { decideTarget } from '../performance-target/performance-target.decide';
 import { TargetEvent } from '../performance-target/performance-target.events';
-import {
-  evolveTarget,
-  initialTargetState,
-  TargetState,
-} from '../performance-target/performance-target.state';
+import { evolveTarget, initialTargetState } from '../performance-target/performance-target.state';
+import { NoTarget, TargetState } from '../performance-target/target-phase';
 import {
   evolveReports,
   FileMonitoringReport,
@@ -49,7 +46,10 @@ export interface TargetEvaluations {
 
 export type TargetStreamCommand = TargetCommand | EvaluationCommand;
 export type TargetStreamEvent = TargetEvent | EvaluationEvent;
+/** The lifecycle's union by phase, each phase with the evaluations filed on the target. */
 export type TargetStreamState = TargetState & TargetEvaluations;
+/** A stream whose target exists: what a read past TARGET_NOT_FOUND has. */
+export type ExistingTargetStreamState = Exclude<TargetStreamState, NoTarget>;
 
 const EVALUATION_EVENTS: ReadonlySet<string> = new Set<EvaluationEvent['type']>([
   'SelfEvaluationFiled',
@@ -90,7 +90,8 @@ function evolveEvaluation(s: TargetStreamState, e: EvaluationEvent): TargetStrea
 
 export function evolveTargetStream(s: TargetStreamState, e: TargetStreamEvent): TargetStreamState {
   if (isEvaluationEvent(e)) return evolveEvaluation(s, e);
-  return { ...s, ...evolveTarget(s, e) };
+  // the lifecycle's next phase, without the fields of the phase it left, and the evaluations
+  return { ...evolveTarget(s, e), selfEvaluation: s.selfEvaluation, reports: s.reports };
 }
 
 function decideEvaluation(c: EvaluationCommand, s: TargetStreamState): EvaluationEvent[] {

@@ -3,6 +3,7 @@ import { Actor, CommandMetadata, fold } from '../shared/decider';
 import { targetStreamDecider as targetDecider } from '../evaluation/target-stream';
 import { TargetStreamEvent as TargetEvent } from '../evaluation/target-stream';
 import { targetProblems } from '../performance-target/performance-target.state';
+import { assertExists } from '../performance-target/target-phase';
 import { initialUnitState, evolveUnit, decideUnit } from '../unit/unit';
 import {
   decideDepartmentGoals,
@@ -79,7 +80,7 @@ describe('decideTableImport', () => {
 
   it('keeps the problems of a cut-off table on the draft until its indicators are revised', () => {
     const created = [...importOnce([], t36).events];
-    const state = fold(targetDecider, created);
+    const state = assertExists(fold(targetDecider, created));
     expect(targetProblems(state)).toEqual(['第9个指标不完整：表格在它的单元格写完之前就结束了']);
     expect(() =>
       targetDecider.decide(

@@ -2,7 +2,11 @@ import { CommandMetadata, DomainEvent, eventMetadata } from '../shared/decider';
 import { sameJson } from '../shared/canonical-json';
 import { departmentOf } from '../shared/scope';
 import { Fen } from '../shared/money';
-import { evolveTargetStream, TargetStreamState } from '../evaluation/target-stream';
+import {
+  evolveTargetStream,
+  ExistingTargetStreamState,
+  TargetStreamState,
+} from '../evaluation/target-stream';
 import { CreateTarget, ReviseTarget } from '../performance-target/performance-target.commands';
 import { decideTarget } from '../performance-target/performance-target.decide';
 import {
@@ -11,6 +15,7 @@ import {
   TargetStatus,
 } from '../performance-target/performance-target.events';
 import { changesToJson } from '../performance-target/target-content';
+import { assertExists } from '../performance-target/target-phase';
 import { decideUnit, UnitEvent, UnitState } from '../unit/unit';
 import { DepartmentGoals } from './department-goals.parse';
 import { ParsedDocument, ParsedTable } from './target-document.parse';
@@ -25,12 +30,12 @@ export interface TableDecision {
   readonly status: TargetStatus | 'none';
   readonly events: readonly TargetEvent[];
   /** The target after the import's events (as it was, for unchanged and conflicts). */
-  readonly after: TargetStreamState;
+  readonly after: ExistingTargetStreamState;
 }
 
-function sameTable(table: ParsedTable, state: TargetStreamState): boolean {
+function sameTable(table: ParsedTable, state: ExistingTargetStreamState): boolean {
   return (
-    sameJson(changesToJson(table.content), changesToJson(state.content ?? {})) &&
+    sameJson(changesToJson(table.content), changesToJson(state.content)) &&
     sameJson(table.problems, state.importProblems)
   );
 }
@@ -85,7 +90,8 @@ export function decideTableImport(
     ...base,
     events,
     outcome: events.length === 0 ? 'unchanged' : outcome,
-    after: events.reduce(evolveTargetStream, state),
+    // a table the import created or revised is a target that exists
+    after: assertExists(events.reduce(evolveTargetStream, state)),
   });
   if (state.status === 'none') {
     const command = createFromTable(table, fiscalYear, metadata, importId);

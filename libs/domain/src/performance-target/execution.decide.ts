@@ -9,7 +9,7 @@ import {
   ReverseDisbursement,
 } from './performance-target.commands';
 import { TargetEvent } from './performance-target.events';
-import { TargetState } from './performance-target.state';
+import { ApprovedTarget, assertApproved, TargetState } from './target-phase';
 import {
   changesToJson,
   ContentChanges,
@@ -20,16 +20,6 @@ import {
 import { sameJson } from '../shared/canonical-json';
 
 const MAX_TEXT = 2000;
-
-function assertApproved(state: TargetState, what: string): void {
-  if (state.status !== 'approved' || !state.approved) {
-    throw new IllegalState(
-      'TARGET_NOT_APPROVED',
-      `只有已批复的目标才能${what}，该目标当前为“${statusNameZh(state.status)}”`,
-      state.status,
-    );
-  }
-}
 
 /** The payment date: as given, or the last day of the plan period of a quarterly disbursement. */
 function paymentDate(cmd: RecordDisbursement, fiscalYear: number): string {
@@ -55,8 +45,8 @@ function paymentDate(cmd: RecordDisbursement, fiscalYear: number): string {
 }
 
 /** Records a payment; net disbursed may never exceed the approved budget in force. */
-export function recordDisbursement(cmd: RecordDisbursement, state: TargetState): TargetEvent[] {
-  assertApproved(state, '登记支出');
+export function recordDisbursement(cmd: RecordDisbursement, target: TargetState): TargetEvent[] {
+  const state = assertApproved(target, '登记支出');
   const d = cmd.data;
   if (d.amount <= 0n) throw new InvalidInput('INVALID_AMOUNT', '金额应大于 0', 'amount');
   const date = paymentDate(cmd, state.fiscalYear);
@@ -70,7 +60,7 @@ export function recordDisbursement(cmd: RecordDisbursement, state: TargetState):
       { voucherNo },
     );
   }
-  const budget = state.approved!.content.budget.total;
+  const budget = state.approved.content.budget.total;
   if (state.netDisbursed + d.amount > budget) {
     throw new Refused(
       'OVER_BUDGET',
@@ -96,8 +86,8 @@ export function recordDisbursement(cmd: RecordDisbursement, state: TargetState):
 }
 
 /** Takes back part or all of what is left of a disbursement. */
-export function reverseDisbursement(cmd: ReverseDisbursement, state: TargetState): TargetEvent[] {
-  assertApproved(state, '冲销支出');
+export function reverseDisbursement(cmd: ReverseDisbursement, target: TargetState): TargetEvent[] {
+  const state = assertApproved(target, '冲销支出');
   const d = cmd.data;
   const original = state.disbursements.find((x) => x.id === d.disbursementId);
   if (!original)
@@ -156,8 +146,8 @@ function assertValidAdjustment(changed: ContentChanges, current: TargetContent):
 }
 
 /** A new version of budget, plan or indicators, reviewed by both stages; the old one stays in force. */
-export function requestAdjustment(cmd: RequestAdjustment, state: TargetState): TargetEvent[] {
-  assertApproved(state, '申请调整');
+export function requestAdjustment(cmd: RequestAdjustment, target: TargetState): TargetEvent[] {
+  const state = assertApproved(target, '申请调整');
   const pending = state.pendingAdjustment;
   if (pending && pending.status !== 'returned') {
     throw new IllegalState(
@@ -170,7 +160,7 @@ export function requestAdjustment(cmd: RequestAdjustment, state: TargetState): T
   const { reason, changes } = cmd.data;
   if (!reason.trim() || reason.length > MAX_TEXT)
     throw new InvalidInput('REASON_REQUIRED', '请填写调整原因（最多 2000 字）', 'reason');
-  const current = state.approved!.content;
+  const current = state.approved.content;
   const changed = adjustedFields(changes, current);
   assertValidAdjustment(changed, current);
   assertBudgetCoversDisbursed(state, changed.budget?.total);
@@ -184,7 +174,10 @@ export function requestAdjustment(cmd: RequestAdjustment, state: TargetState): T
 }
 
 /** A budget may not be cut below what has been paid out of it. */
-export function assertBudgetCoversDisbursed(state: TargetState, budget: bigint | undefined): void {
+export function assertBudgetCoversDisbursed(
+  state: ApprovedTarget,
+  budget: bigint | undefined,
+): void {
   if (budget !== undefined && budget < state.netDisbursed) {
     throw new Refused(
       'BUDGET_BELOW_DISBURSED',

@@ -9,6 +9,7 @@ import {
 import { targetDecider } from './performance-target.decide';
 import { TargetEvent } from './performance-target.events';
 import { TargetContent } from './target-content';
+import { approvedOf } from './target-phase';
 import {
   actor,
   content,
@@ -262,7 +263,7 @@ describe('ReviewTarget', () => {
       approved,
     ]);
     expect(state.status).toBe('approved');
-    expect(state.approved?.approvedVersion).toBe(1);
+    expect(approvedOf(state)?.approvedVersion).toBe(1);
   });
 
   it('中 returns the target for revision, 差 rejects it', () => {
@@ -354,7 +355,7 @@ describe('ReviewTarget', () => {
     ];
     const state = fold(targetDecider, history);
     expect(state.status).toBe('submitted');
-    expect(state.departmentPassedBy).toBeNull();
+    expect(state).toMatchObject({ departmentPassedBy: null });
     spec
       .given(history)
       .when(review(DEPT2, '良'))

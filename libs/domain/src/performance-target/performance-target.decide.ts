@@ -25,12 +25,17 @@ import {
   TargetReviewed,
   targetId,
 } from './performance-target.events';
+import { evolveTarget, initialTargetState, targetProblems } from './performance-target.state';
 import {
-  evolveTarget,
-  initialTargetState,
+  assertExists,
+  EditableTarget,
+  ExistingTarget,
+  isApproved,
+  isEditable,
+  isUnderReview,
+  PendingAdjustment,
   TargetState,
-  targetProblems,
-} from './performance-target.state';
+} from './target-phase';
 import { changesToJson, invalidityProblems, budgetToJson } from './target-content';
 import { assertFiscalYear } from '../shared/fiscal-year';
 import { opinionRequired, reviewOutcomeOf } from './review-outcome';
@@ -61,15 +66,21 @@ function create(cmd: CreateTarget, state: TargetState): TargetEvent[] {
   return [{ type: 'TargetCreated', data, metadata: eventMetadata(cmd) }];
 }
 
-function revise(cmd: ReviseTarget, state: TargetState): TargetEvent[] {
-  assertExists(state);
-  if (state.status !== 'draft' && state.status !== 'returned') {
+/** The target as one a preparer may still change, or `code` saying what it is now. */
+function assertEditable(target: TargetState, code: string, verb: string): EditableTarget {
+  const state = assertExists(target);
+  if (!isEditable(state)) {
     throw new IllegalState(
-      'TARGET_NOT_EDITABLE',
-      `只有草稿或退回修改的目标可以修改，该目标当前为“${statusNameZh(state.status)}”`,
+      code,
+      `只有草稿或退回修改的目标可以${verb}，该目标当前为“${statusNameZh(state.status)}”`,
       state.status,
     );
   }
+  return state;
+}
+
+function revise(cmd: ReviseTarget, target: TargetState): TargetEvent[] {
+  const state = assertEditable(target, 'TARGET_NOT_EDITABLE', '修改');
   if (cmd.data.source === 'api') refuseInvalid(invalidityProblems(cmd.data.changes));
   const changed = changedFields(cmd.data.changes, state);
   const problems = cmd.data.importProblems;
@@ -85,15 +96,8 @@ function revise(cmd: ReviseTarget, state: TargetState): TargetEvent[] {
   return [{ type: 'TargetRevised', data, metadata: eventMetadata(cmd) }];
 }
 
-function submit(cmd: SubmitTarget, state: TargetState): TargetEvent[] {
-  assertExists(state);
-  if (state.status !== 'draft' && state.status !== 'returned') {
-    throw new IllegalState(
-      'TARGET_NOT_SUBMITTABLE',
-      `只有草稿或退回修改的目标可以提交，该目标当前为“${statusNameZh(state.status)}”`,
-      state.status,
-    );
-  }
+function submit(cmd: SubmitTarget, target: TargetState): TargetEvent[] {
+  const state = assertEditable(target, 'TARGET_NOT_SUBMITTABLE', '提交');
   const problems = targetProblems(state);
   if (problems.length > 0) {
     throw new Refused('TARGET_HAS_PROBLEMS', '该目标还有问题需要修改，改正后才能提交', {
@@ -125,13 +129,13 @@ export function withdrawalReason(reason: unknown): string {
 }
 
 /** Whether the target can still be withdrawn: a draft or returned target never approved. */
-export function isWithdrawable(s: TargetState): boolean {
-  return (s.status === 'draft' || s.status === 'returned') && s.approved === null;
+export function isWithdrawable(s: TargetState): s is EditableTarget {
+  return isEditable(s); // an approved target stays approved: it is never editable again
 }
 
 /** 作废: by an admin or a preparer / unit head of the target's own unit; final. */
-function withdraw(cmd: WithdrawTarget, state: TargetState): TargetEvent[] {
-  assertExists(state);
+function withdraw(cmd: WithdrawTarget, target: TargetState): TargetEvent[] {
+  const state = assertExists(target);
   const reason = withdrawalReason(cmd.data.reason);
   const { actor } = cmd.metadata;
   const ownUnit =
@@ -171,8 +175,19 @@ export interface ReviewSubject {
 }
 
 export function reviewSubjectOf(s: TargetState): ReviewSubject | null {
-  const p = s.pendingAdjustment;
-  if (s.status === 'approved' && p && p.status !== 'returned') {
+  if (isApproved(s)) return adjustmentSubjectOf(s.pendingAdjustment);
+  if (!isUnderReview(s)) return null;
+  const stage: ReviewStage = s.status === 'submitted' ? 'department' : 'finance';
+  return {
+    stage,
+    role: ROLE_OF[stage],
+    authors: s.authors,
+    departmentPassedBy: s.departmentPassedBy,
+  };
+}
+
+function adjustmentSubjectOf(p: PendingAdjustment | null): ReviewSubject | null {
+  if (p && p.status !== 'returned') {
     const stage: ReviewStage = p.status === 'submitted' ? 'department' : 'finance';
     return {
       stage,
@@ -182,20 +197,11 @@ export function reviewSubjectOf(s: TargetState): ReviewSubject | null {
       departmentPassedBy: p.departmentPassedBy,
     };
   }
-  const stage: ReviewStage | null =
-    s.status === 'submitted' ? 'department' : s.status === 'department_approved' ? 'finance' : null;
-  return (
-    stage && {
-      stage,
-      role: ROLE_OF[stage],
-      authors: s.authors,
-      departmentPassedBy: s.departmentPassedBy,
-    }
-  );
+  return null;
 }
 
-function review(cmd: ReviewTarget, state: TargetState): TargetEvent[] {
-  assertExists(state);
+function review(cmd: ReviewTarget, target: TargetState): TargetEvent[] {
+  const state = assertExists(target);
   const subject = reviewSubjectOf(state);
   if (!subject) {
     throw new IllegalState(
@@ -230,18 +236,19 @@ function review(cmd: ReviewTarget, state: TargetState): TargetEvent[] {
 }
 
 /** A finance pass approves the target, or puts its adjustment in force as the next version. */
-function approval(cmd: ReviewTarget, state: TargetState, adjustmentId?: string): TargetEvent {
-  const approvedVersion = (state.approved?.approvedVersion ?? 0) + 1;
+function approval(cmd: ReviewTarget, state: ExistingTarget, adjustmentId?: string): TargetEvent {
   const metadata = eventMetadata(cmd);
-  if (!adjustmentId) {
+  if (!adjustmentId || !isApproved(state)) {
+    // the table's first approved version; each adjustment that passes is the next one
     return {
       type: 'TargetApproved',
-      data: { targetId: state.id, contentRevision: state.contentRevision, approvedVersion },
+      data: { targetId: state.id, contentRevision: state.contentRevision, approvedVersion: 1 },
       metadata,
     };
   }
   // payments may have been made while the adjustment was under review
   assertBudgetCoversDisbursed(state, state.pendingAdjustment?.changes.budget?.total);
+  const approvedVersion = state.approved.approvedVersion + 1;
   return {
     type: 'AdjustmentApproved',
     data: { targetId: state.id, adjustmentId, approvedVersion },
@@ -277,11 +284,6 @@ function assertSegregation(subject: ReviewSubject, reviewerId: string): void {
   }
 }
 
-function assertExists(state: TargetState): void {
-  if (state.status === 'none')
-    throw new IllegalState('TARGET_NOT_FOUND', '该绩效目标不存在', 'none');
-}
-
 function assertIdentity(fiscalYear: number, unitCode: string, projectCode: string): void {
   assertFiscalYear(fiscalYear);
   if (!UNIT_CODE.test(unitCode))
@@ -302,9 +304,9 @@ function refuseInvalid(problems: string[]): void {
 }
 
 /** The changes that really change something, as they go into the event. */
-function changedFields(changes: ReviseTarget['data']['changes'], state: TargetState) {
+function changedFields(changes: ReviseTarget['data']['changes'], state: EditableTarget) {
   const next = changesToJson(changes) as Record<string, unknown>;
-  const current = changesToJson(state.content ?? {}) as Record<string, unknown>;
+  const current = changesToJson(state.content) as Record<string, unknown>;
   return Object.fromEntries(
     Object.entries(next).filter(([k, v]) => v !== undefined && !sameJson(v, current[k])),
   );

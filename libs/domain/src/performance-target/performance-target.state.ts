@@ -1,154 +1,71 @@
-import { Actor, assertNever } from '../shared/decider';
 import {
   AdjustmentApproved,
   AdjustmentRequested,
   DisbursementRecorded,
   DisbursementReversed,
-  ReviewGrade,
-  ReviewOutcome,
-  ReviewStage,
   TargetApproved,
   TargetCreated,
   TargetEvent,
   TargetReviewed,
   TargetRevised,
-  TargetStatus,
   TargetSubmitted,
   TargetWithdrawn,
 } from './performance-target.events';
 import {
   budgetFromJson,
   changesFromJson,
-  ContentChanges,
   contentProblems,
   TargetContent,
   TargetProblem,
 } from './target-content';
-import { Fen, fenOf } from '../shared/money';
+import { fenOf } from '../shared/money';
 import { statusAfterReview } from './review-outcome';
+import {
+  ApprovedTarget,
+  DisbursementRecord,
+  EditableTarget,
+  ExistingTarget,
+  isApproved,
+  isEditable,
+  isUnderReview,
+  NoTarget,
+  PendingAdjustment,
+  ReviewRecord,
+  TargetBase,
+  TargetState,
+  TargetUnderReview,
+} from './target-phase';
 
-export interface ReviewRecord {
-  readonly stage: ReviewStage;
-  readonly grade: ReviewGrade;
-  readonly opinion: string;
-  readonly outcome: ReviewOutcome;
-  readonly reviewer: Actor;
-  readonly at: string;
-  readonly contentRevision: number;
-  readonly adjustmentId?: string;
-}
-
-export interface DisbursementRecord {
-  readonly id: string;
-  readonly amount: Fen;
-  /** What reversals have taken back of it so far. */
-  readonly reversed: Fen;
-  readonly date: string;
-  readonly period: 'P1' | 'P2' | 'P3' | 'P4' | null;
-  readonly voucherNo: string;
-  readonly source: 'fiscal' | 'other';
-  readonly note: string;
-  readonly recordedBy: Actor;
-  readonly recordedAt: string;
-}
-
-/** An adjustment under review; the approved version stays in force until it passes. */
-export interface PendingAdjustment {
-  readonly id: string;
-  readonly reason: string;
-  readonly changes: ContentChanges;
-  readonly status: 'submitted' | 'department_approved' | 'returned';
-  readonly requestedBy: Actor;
-  readonly requestedAt: string;
-  readonly authors: readonly string[];
-  readonly departmentPassedBy: Actor | null;
-}
-
-export interface ApprovedVersion {
-  readonly content: TargetContent;
-  readonly contentRevision: number;
-  readonly approvedVersion: number;
-  readonly at: string;
-}
-
-/** Who withdrew the target (作废), when and why. */
-export interface WithdrawalRecord {
-  readonly reason: string;
-  readonly by: Actor;
-  readonly at: string;
-  readonly importId?: string;
-}
-
-export interface TargetState {
-  readonly status: TargetStatus | 'none';
-  readonly id: string;
-  readonly fiscalYear: number;
-  readonly unitCode: string;
-  readonly projectCode: string;
-  readonly content: TargetContent | null;
-  /** Problems an import found that the content cannot show; revising their field clears them. */
-  readonly importProblems: readonly TargetProblem[];
-  /** Bumped by every revision; a review is of one content revision. */
-  readonly contentRevision: number;
-  /** User ids that created, revised or submitted the content under review: they may not review it. */
-  readonly authors: readonly string[];
-  readonly createdBy: Actor | null;
-  readonly createdAt: string | null;
-  readonly submittedBy: Actor | null;
-  readonly departmentPassedBy: Actor | null;
-  readonly reviews: readonly ReviewRecord[];
-  readonly approved: ApprovedVersion | null;
-  readonly pendingAdjustment: PendingAdjustment | null;
-  readonly disbursements: readonly DisbursementRecord[];
-  /** Sum of disbursements less reversals, all dates. */
-  readonly netDisbursed: Fen;
-  /** The import run that created the target, if one did. */
-  readonly importId: string | null;
-  readonly withdrawal: WithdrawalRecord | null;
-  /** Number of events folded: the stream version a client sends in If-Match. */
-  readonly version: number;
-  readonly updatedAt: string | null;
-}
-
-export function initialTargetState(): TargetState {
-  return {
-    status: 'none',
-    id: '',
-    fiscalYear: 0,
-    unitCode: '',
-    projectCode: '',
-    content: null,
-    importProblems: [],
-    contentRevision: 0,
-    authors: [],
-    createdBy: null,
-    createdAt: null,
-    submittedBy: null,
-    departmentPassedBy: null,
-    reviews: [],
-    approved: null,
-    pendingAdjustment: null,
-    disbursements: [],
-    netDisbursed: 0n,
-    importId: null,
-    withdrawal: null,
-    version: 0,
-    updatedAt: null,
-  };
+export function initialTargetState(): NoTarget {
+  return { status: 'none', version: 0, updatedAt: null };
 }
 
 function withAuthor(authors: readonly string[], id: string): readonly string[] {
   return authors.includes(id) ? authors : [...authors, id];
 }
 
-// One small evolve step per event. Each gets `s`, the state already moved to the event's version
-// and time; every other field of `s` is still the state before the event.
+/** What a target keeps from one phase to the next; the fields of the phase it leaves go. */
+function baseOf(s: ExistingTarget): TargetBase {
+  const { id, fiscalYear, unitCode, projectCode, content, importProblems, contentRevision } = s;
+  const { createdBy, createdAt, submittedBy, reviews, importId, version, updatedAt } = s;
+  return {
+    ...{ id, fiscalYear, unitCode, projectCode, content, importProblems, contentRevision },
+    ...{ createdBy, createdAt, submittedBy, reviews, importId, version, updatedAt },
+  };
+}
+
+/*
+ * One small evolve step per event, each for the phase the event happens in. Each gets `s`, the
+ * state already moved to the event's version and time; every other field of `s` is still the state
+ * before the event. An event that does not fit the phase (no decider emits one) changes nothing
+ * else: events are facts and evolve never throws.
+ */
 
 function onCreated(s: TargetState, event: TargetCreated): TargetState {
+  if (s.status !== 'none') return s;
   const meta = event.metadata;
   const { content, targetId, fiscalYear, unitCode, projectCode } = event.data;
-  return {
-    ...s,
+  const created: EditableTarget = {
     status: 'draft',
     id: targetId,
     fiscalYear,
@@ -157,17 +74,24 @@ function onCreated(s: TargetState, event: TargetCreated): TargetState {
     content: { ...content, budget: budgetFromJson(content.budget) },
     importProblems: event.data.importProblems ?? [],
     contentRevision: 1,
-    authors: [meta.actor.id],
     createdBy: meta.actor,
     createdAt: meta.at,
+    submittedBy: null,
+    reviews: [],
     importId: event.data.importId ?? null,
+    authors: [meta.actor.id],
+    departmentPassedBy: null,
+    version: s.version,
+    updatedAt: meta.at,
   };
+  return created;
 }
 
 function onRevised(s: TargetState, event: TargetRevised): TargetState {
+  if (!isEditable(s)) return s;
   return {
     ...s,
-    content: s.content ? { ...s.content, ...changesFromJson(event.data.changes) } : null,
+    content: { ...s.content, ...changesFromJson(event.data.changes) },
     importProblems:
       event.data.importProblems ?? s.importProblems.filter((p) => !(p.field in event.data.changes)),
     contentRevision: event.data.contentRevision,
@@ -177,99 +101,73 @@ function onRevised(s: TargetState, event: TargetRevised): TargetState {
 }
 
 function onSubmitted(s: TargetState, event: TargetSubmitted): TargetState {
+  if (!isEditable(s)) return s;
   const actor = event.metadata.actor;
-  return {
+  const submitted: TargetUnderReview = {
     ...s,
     status: 'submitted',
     submittedBy: actor,
     authors: withAuthor(s.authors, actor.id),
     departmentPassedBy: null,
   };
+  return submitted;
+}
+
+function reviewRecord(event: TargetReviewed): ReviewRecord {
+  const { stage, grade, opinion, outcome, contentRevision, adjustmentId } = event.data;
+  const { actor: reviewer, at } = event.metadata;
+  return { stage, grade, opinion, outcome, contentRevision, adjustmentId, reviewer, at };
 }
 
 function onReviewed(s: TargetState, event: TargetReviewed): TargetState {
-  const meta = event.metadata;
-  const { stage, grade, opinion, outcome, contentRevision, adjustmentId } = event.data;
-  const review = {
-    stage,
-    grade,
-    opinion,
-    outcome,
-    contentRevision,
-    adjustmentId,
-    reviewer: meta.actor,
-    at: meta.at,
-  };
-  const reviewed = { ...s, reviews: [...s.reviews, review] };
-  if (adjustmentId)
-    return { ...reviewed, pendingAdjustment: afterAdjustmentReview(s.pendingAdjustment, event) };
+  if (!event.data.adjustmentId) return isUnderReview(s) ? afterTableReview(s, event) : s;
+  if (!isApproved(s)) return s;
   return {
-    ...reviewed,
-    status: statusAfterReview(s.status, stage, outcome),
-    departmentPassedBy:
-      stage === 'department' && outcome === 'passed' ? meta.actor : s.departmentPassedBy,
+    ...s,
+    reviews: [...s.reviews, reviewRecord(event)],
+    pendingAdjustment: afterAdjustmentReview(s.pendingAdjustment, event),
   };
 }
 
+/** 中 returns the table to its authors, 差 rejects it, a pass moves it on. */
+function afterTableReview(s: TargetUnderReview, event: TargetReviewed): TargetState {
+  const { stage, outcome } = event.data;
+  const reviews = [...s.reviews, reviewRecord(event)];
+  const status = statusAfterReview(s.status, stage, outcome);
+  if (status === 'rejected') return { ...baseOf(s), reviews, status };
+  const passed = stage === 'department' && outcome === 'passed';
+  const departmentPassedBy = passed ? event.metadata.actor : s.departmentPassedBy;
+  return { ...s, reviews, status, departmentPassedBy };
+}
+
 function onApproved(s: TargetState, event: TargetApproved): TargetState {
-  return {
-    ...s,
+  if (!isUnderReview(s)) return s;
+  const approved: ApprovedTarget = {
+    ...baseOf(s),
     status: 'approved',
-    approved: s.content && {
+    approved: {
       content: s.content,
       contentRevision: event.data.contentRevision,
       approvedVersion: event.data.approvedVersion,
       at: event.metadata.at,
     },
-    // a new cycle (an adjustment) starts with no authors
-    authors: [],
-    departmentPassedBy: null,
+    pendingAdjustment: null,
+    disbursements: [],
+    netDisbursed: 0n,
   };
+  return approved;
 }
 
 function onWithdrawn(s: TargetState, event: TargetWithdrawn): TargetState {
+  if (!isEditable(s)) return s;
   const { reason, importId } = event.data;
   const meta = event.metadata;
   const withdrawal = { reason, by: meta.actor, at: meta.at, ...(importId ? { importId } : {}) };
-  return { ...s, status: 'withdrawn', withdrawal };
-}
-
-/** Folds one event into the state. Never throws: events are facts. */
-export function evolveTarget(state: TargetState, event: TargetEvent): TargetState {
-  const s = { ...state, version: state.version + 1, updatedAt: event.metadata.at };
-  switch (event.type) {
-    case 'TargetCreated':
-      return onCreated(s, event);
-    case 'TargetRevised':
-      return onRevised(s, event);
-    case 'TargetSubmitted':
-      return onSubmitted(s, event);
-    case 'TargetReviewed':
-      return onReviewed(s, event);
-    case 'TargetApproved':
-      return onApproved(s, event);
-    case 'DisbursementRecorded':
-      return onDisbursement(s, event);
-    case 'DisbursementReversed':
-      return onReversal(s, event);
-    case 'AdjustmentRequested':
-      return onAdjustmentRequested(s, event);
-    case 'AdjustmentApproved':
-      return onAdjustmentApproved(s, event);
-    case 'TargetWithdrawn':
-      return onWithdrawn(s, event);
-    default:
-      return assertNever(event);
-  }
-}
-
-/** Everything that keeps the target from being submitted; empty when it can be. */
-export function targetProblems(s: TargetState): string[] {
-  if (!s.content) return ['缺少目标内容'];
-  return [...contentProblems(s.content), ...s.importProblems.map((p) => p.message)];
+  return { ...baseOf(s), status: 'withdrawn', withdrawal };
 }
 
 function onDisbursement(s: TargetState, e: DisbursementRecorded): TargetState {
+  if (!isApproved(s)) return s;
   const d = e.data;
   const record: DisbursementRecord = {
     id: d.disbursementId,
@@ -291,6 +189,7 @@ function onDisbursement(s: TargetState, e: DisbursementRecorded): TargetState {
 }
 
 function onReversal(s: TargetState, e: DisbursementReversed): TargetState {
+  if (!isApproved(s)) return s;
   const amount = fenOf(e.data.amount);
   const disbursements = s.disbursements.map((d) =>
     d.id === e.data.disbursementId ? { ...d, reversed: d.reversed + amount } : d,
@@ -299,6 +198,7 @@ function onReversal(s: TargetState, e: DisbursementReversed): TargetState {
 }
 
 function onAdjustmentRequested(s: TargetState, e: AdjustmentRequested): TargetState {
+  if (!isApproved(s)) return s;
   const pendingAdjustment: PendingAdjustment = {
     id: e.data.adjustmentId,
     reason: e.data.reason,
@@ -325,8 +225,8 @@ function afterAdjustmentReview(
 }
 
 function onAdjustmentApproved(s: TargetState, e: AdjustmentApproved): TargetState {
-  if (!s.content || !s.pendingAdjustment) return s;
-  const content = { ...s.content, ...s.pendingAdjustment.changes };
+  if (!isApproved(s) || !s.pendingAdjustment) return s;
+  const content: TargetContent = { ...s.content, ...s.pendingAdjustment.changes };
   const approved = {
     content,
     contentRevision: s.contentRevision + 1,
@@ -340,4 +240,43 @@ function onAdjustmentApproved(s: TargetState, e: AdjustmentApproved): TargetStat
     approved,
     pendingAdjustment: null,
   };
+}
+
+type TargetEventOf = { [E in TargetEvent as E['type']]: E };
+type Evolvers = {
+  readonly [K in keyof TargetEventOf]: (s: TargetState, e: TargetEventOf[K]) => TargetState;
+};
+
+/** The evolve step of each event type. */
+export const TARGET_EVOLVERS: Evolvers = {
+  TargetCreated: onCreated,
+  TargetRevised: onRevised,
+  TargetSubmitted: onSubmitted,
+  TargetReviewed: onReviewed,
+  TargetApproved: onApproved,
+  DisbursementRecorded: onDisbursement,
+  DisbursementReversed: onReversal,
+  AdjustmentRequested: onAdjustmentRequested,
+  AdjustmentApproved: onAdjustmentApproved,
+  TargetWithdrawn: onWithdrawn,
+};
+
+function evolveBy<K extends keyof TargetEventOf>(
+  s: TargetState,
+  type: K,
+  e: TargetEventOf[K],
+): TargetState {
+  return TARGET_EVOLVERS[type](s, e);
+}
+
+/** Folds one event into the state. Never throws: events are facts. */
+export function evolveTarget(state: TargetState, event: TargetEvent): TargetState {
+  const moved = { ...state, version: state.version + 1, updatedAt: event.metadata.at };
+  return evolveBy(moved, event.type, event);
+}
+
+/** Everything that keeps the target from being submitted; empty when it can be. */
+export function targetProblems(s: TargetState): string[] {
+  if (s.status === 'none') return ['缺少目标内容'];
+  return [...contentProblems(s.content), ...s.importProblems.map((p: TargetProblem) => p.message)];
 }

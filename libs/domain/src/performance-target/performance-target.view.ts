@@ -1,12 +1,17 @@
 import { formatYuan } from '../shared/money';
 import { parseIndicatorTarget, ParsedTarget } from './indicator-target.parse';
+import { targetProblems } from './performance-target.state';
 import {
+  approvedOf,
   DisbursementRecord,
+  ledgerOf,
   PendingAdjustment,
+  pendingAdjustmentOf,
   ReviewRecord,
   TargetState,
-  targetProblems,
-} from './performance-target.state';
+  WithdrawalRecord,
+  withdrawalOf,
+} from './target-phase';
 import { effectivePlan } from './spending-plan';
 import { Budget, Indicator, TargetContent } from './target-content';
 
@@ -79,9 +84,22 @@ function disbursementView(d: DisbursementRecord) {
   };
 }
 
+function withdrawalView(w: WithdrawalRecord) {
+  return {
+    reason: w.reason,
+    by: { id: w.by.id, name: w.by.name },
+    at: w.at,
+    importId: w.importId ?? null,
+  };
+}
+
 /** The target as the API answers it (API.md "Shapes"). */
 export function targetView(s: TargetState) {
-  if (!s.content) throw new Error('targetView of a target that does not exist');
+  if (s.status === 'none') throw new Error('targetView of a target that does not exist');
+  const approved = approvedOf(s);
+  const ledger = ledgerOf(s);
+  const pending = pendingAdjustmentOf(s);
+  const withdrawal = withdrawalOf(s);
   return {
     id: s.id,
     fiscalYear: s.fiscalYear,
@@ -92,23 +110,18 @@ export function targetView(s: TargetState) {
     ...contentView(s.content),
     problems: targetProblems(s),
     contentRevision: s.contentRevision,
-    approvedVersion: s.approved?.approvedVersion ?? null,
+    approvedVersion: approved?.approvedVersion ?? null,
     reviews: s.reviews.map(reviewView),
-    createdBy: s.createdBy && { id: s.createdBy.id, name: s.createdBy.name },
+    createdBy: { id: s.createdBy.id, name: s.createdBy.name },
     createdAt: s.createdAt,
     submittedBy: s.submittedBy && { id: s.submittedBy.id, name: s.submittedBy.name },
     updatedAt: s.updatedAt,
-    approvedBudget: s.approved ? budgetView(s.approved.content.budget) : null,
-    disbursed: formatYuan(s.netDisbursed),
-    disbursements: s.disbursements.map(disbursementView),
-    pendingAdjustment: s.pendingAdjustment && adjustmentView(s.pendingAdjustment),
+    approvedBudget: approved ? budgetView(approved.content.budget) : null,
+    disbursed: formatYuan(ledger.netDisbursed),
+    disbursements: ledger.disbursements.map(disbursementView),
+    pendingAdjustment: pending && adjustmentView(pending),
     importId: s.importId,
-    withdrawal: s.withdrawal && {
-      reason: s.withdrawal.reason,
-      by: { id: s.withdrawal.by.id, name: s.withdrawal.by.name },
-      at: s.withdrawal.at,
-      importId: s.withdrawal.importId ?? null,
-    },
+    withdrawal: withdrawal && withdrawalView(withdrawal),
   };
 }
 

@@ -3,6 +3,7 @@ import { deciderSpec } from '../shared/decider.testing';
 import { TargetCommand, WithdrawTarget } from './performance-target.commands';
 import { targetDecider } from './performance-target.decide';
 import { TargetEvent } from './performance-target.events';
+import { withdrawalOf } from './target-phase';
 import {
   actor,
   approvedHistory,
@@ -86,7 +87,11 @@ describe('WithdrawTarget', () => {
   it('leaves the target withdrawn, with who, when and why', () => {
     const s = fold(targetDecider, [created, withdrawn()]);
     expect(s.status).toBe('withdrawn');
-    expect(s.withdrawal).toEqual({ reason: '导入年度有误', by: PREPARER, at: meta(PREPARER).at });
+    expect(withdrawalOf(s)).toEqual({
+      reason: '导入年度有误',
+      by: PREPARER,
+      at: meta(PREPARER).at,
+    });
   });
 
   it('refuses a submitted, department-approved, approved or rejected target (409 with its state)', () => {

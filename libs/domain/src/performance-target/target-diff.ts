@@ -1,6 +1,7 @@
 import { canonicalJson } from '../shared/canonical-json';
 import { isTargetLifecycleEvent, TargetEvent } from './performance-target.events';
-import { evolveTarget, initialTargetState, TargetState } from './performance-target.state';
+import { evolveTarget, initialTargetState } from './performance-target.state';
+import { pendingAdjustmentOf, TargetState } from './target-phase';
 import { budgetView, BudgetView } from './performance-target.view';
 import { PlanCells } from './spending-plan';
 import { Indicator, TargetContent } from './target-content';
@@ -118,7 +119,7 @@ function walkHistory(events: readonly (TargetEvent | { readonly type: string })[
       continue;
     }
     state = evolveTarget(state, e);
-    if (!state.content) continue;
+    if (state.status === 'none') continue;
     const seen = { content: state.content, version: state.version };
     if (e.type === 'TargetReviewed' && !e.data.adjustmentId)
       reviewed.set(e.data.contentRevision, seen);
@@ -136,9 +137,9 @@ export function targetChanges(
   events: readonly (TargetEvent | { readonly type: string })[],
 ): TargetChanges {
   const { state, reviewed, inForce } = walkHistory(events);
-  if (!state.content) throw new Error('targetChanges of a target that does not exist');
+  if (state.status === 'none') throw new Error('targetChanges of a target that does not exist');
   const to = state.version;
-  const p = state.pendingAdjustment;
+  const p = pendingAdjustmentOf(state);
   if (p && inForce) {
     const adjusted = { ...inForce.content, ...p.changes };
     const diff = diffContent(inForce.content, adjusted);

@@ -1,10 +1,13 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   actingRole,
+  ApprovedTarget,
+  assertApproved,
   ContentChanges,
   DisbursementRecord,
   Forbidden,
   formatYuan,
+  ledgerOf,
   NotFound,
   Role,
   TargetState,
@@ -60,7 +63,7 @@ export class RecordDisbursementCommand extends Command<Answer<DisbursementAnswer
   }
 }
 
-function disbursementAnswer(s: TargetState, d: DisbursementRecord): DisbursementAnswer {
+function disbursementAnswer(s: ApprovedTarget, d: DisbursementRecord): DisbursementAnswer {
   return {
     id: d.id,
     targetId: s.id,
@@ -91,11 +94,13 @@ export class RecordDisbursementHandler implements ICommandHandler<RecordDisburse
       {
         key: c.idempotencyKey,
         bodyHash: c.bodyHash,
-        answer: (next) =>
-          disbursementAnswer(
-            next,
-            next.disbursements.find((d) => d.id === data.disbursementId) as DisbursementRecord,
-          ),
+        answer: (next) => {
+          const s = assertApproved(next, '登记支出'); // it is: the payment was just recorded on it
+          return disbursementAnswer(
+            s,
+            s.disbursements.find((d) => d.id === data.disbursementId) as DisbursementRecord,
+          );
+        },
       },
     );
   }
@@ -132,7 +137,8 @@ function reversalAnswer(
   reversalId: string,
   next: TargetState,
 ): ReversalAnswer {
-  const d = next.disbursements.find((x) => x.id === c.disbursementId);
+  const ledger = ledgerOf(next);
+  const d = ledger.disbursements.find((x) => x.id === c.disbursementId);
   if (!d) throw new NotFound('DISBURSEMENT_NOT_FOUND', '未找到该笔支出');
   return {
     id: reversalId,
@@ -141,7 +147,7 @@ function reversalAnswer(
     amount: formatYuan(c.amount),
     reason: c.reason.trim(),
     remaining: formatYuan(d.amount - d.reversed),
-    disbursed: formatYuan(next.netDisbursed),
+    disbursed: formatYuan(ledger.netDisbursed),
   };
 }
 

@@ -1,9 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
+  approvedOf,
   EvaluationEntry,
   Forbidden,
   formatYuan,
+  ledgerOf,
   MonitoringRound,
   parseIndicatorTarget,
   previewSelfEvaluation,
@@ -200,7 +202,7 @@ export class SelfEvaluationFormHandler implements IQueryHandler<SelfEvaluationFo
 
   async execute({ caller, targetId }: SelfEvaluationFormQuery) {
     const { state } = await this.targets.load(targetId, caller.scope);
-    const content = state.approved?.content;
+    const content = approvedOf(state)?.content;
     const weights =
       state.selfEvaluation?.weights ??
       (await monitoringConfigOf(this.db, state.fiscalYear)).scoreWeights;
@@ -208,10 +210,10 @@ export class SelfEvaluationFormHandler implements IQueryHandler<SelfEvaluationFo
       targetId: state.id,
       fiscalYear: state.fiscalYear,
       unitCode: state.unitCode,
-      projectName: content?.projectName ?? state.content?.projectName ?? '',
+      projectName: content?.projectName ?? state.content.projectName,
       status: state.status,
       budget: formatYuan(content?.budget.total ?? 0n),
-      disbursed: formatYuan(state.netDisbursed),
+      disbursed: formatYuan(ledgerOf(state).netDisbursed),
       weights,
       indicators: (content?.indicators ?? []).map((ind, index) => {
         const parsed = parseIndicatorTarget(ind.target);

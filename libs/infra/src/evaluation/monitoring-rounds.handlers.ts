@@ -8,11 +8,14 @@ import {
 } from '@nestjs/cqrs';
 import {
   actingRole,
+  approvedOf,
+  assertExists,
   divergenceAlert,
   Forbidden,
   formatYuan,
   Indicator,
   indicatorProgressPct,
+  ledgerOf,
   MonitoringRound,
   NotFound,
   MonitoringRoundOpened,
@@ -121,8 +124,8 @@ export async function loadRound(db: Database, roundId: string): Promise<Monitori
 
 /** Net disbursed by a date, from the target's own events. */
 function disbursedBy(s: TargetState, date: string): bigint {
-  return s.disbursements
-    .filter((d) => d.date <= date)
+  return ledgerOf(s)
+    .disbursements.filter((d) => d.date <= date)
     .reduce((sum, d) => sum + d.amount - d.reversed, 0n);
 }
 
@@ -169,11 +172,13 @@ function indicatorLines(
 
 /** The 执行监控表 of a target in a round: the money side beside each indicator's target and completion. */
 export function monitoringTableView(
-  s: TargetState,
+  target: TargetState,
   round: MonitoringRound,
   method: TimeProgressMethod = 'days',
 ) {
-  const budget = s.approved?.content.budget.total ?? 0n;
+  const s = assertExists(target); // one the caller loaded or has just reported on
+  const approved = approvedOf(s);
+  const budget = approved?.content.budget.total ?? 0n;
   const disbursed = disbursedBy(s, round.asOf);
   const spending = actualPct(disbursed, budget);
   const expected = expectedFullYear(disbursed, budget, round.asOf, method);
@@ -181,7 +186,7 @@ export function monitoringTableView(
   const progress = report ? indicatorProgressPct(s, report.lines) : null;
   return {
     targetId: s.id,
-    projectName: s.approved?.content.projectName ?? '',
+    projectName: approved?.content.projectName ?? '',
     round: { roundId: round.roundId, name: round.name, asOf: round.asOf },
     budget: formatYuan(budget),
     disbursed: formatYuan(disbursed),
@@ -196,7 +201,7 @@ export function monitoringTableView(
       : null,
     indicatorProgressPct: progress === null ? null : roundPct(progress),
     divergencePp: progress === null ? null : roundPct(progress - spending),
-    indicators: indicatorLines(s.approved?.content.indicators ?? [], report?.lines),
+    indicators: indicatorLines(approved?.content.indicators ?? [], report?.lines),
   };
 }
 

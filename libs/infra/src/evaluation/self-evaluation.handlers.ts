@@ -8,11 +8,14 @@ import {
 } from '@nestjs/cqrs';
 import {
   actingRole,
+  approvedOf,
+  assertExists,
   EvaluationEntry,
   Fen,
   Forbidden,
   formatYuan,
   Indicator,
+  ledgerOf,
   NotFound,
   roundPct,
   selfEvaluationScore,
@@ -53,7 +56,9 @@ function indicatorViews(
 }
 
 /** The self-evaluation as the API shows it: inputs, the score recomputed from them, review. */
-export function selfEvaluationView(s: TargetState) {
+export function selfEvaluationView(target: TargetState) {
+  const s = assertExists(target); // one the handler loaded or has just written to
+  const approved = approvedOf(s);
   const e = s.selfEvaluation;
   if (!e)
     throw new NotFound('SELF_EVALUATION_NOT_FOUND', `绩效目标 ${s.id} 尚未填报绩效自评`, {
@@ -62,13 +67,13 @@ export function selfEvaluationView(s: TargetState) {
   const score = selfEvaluationScore(s, e.entries, e.confirmedShares, e.weights);
   return {
     targetId: s.id,
-    projectName: s.approved?.content.projectName ?? '',
+    projectName: approved?.content.projectName ?? '',
     status: e.status,
-    budget: formatYuan(s.approved?.content.budget.total ?? 0n),
-    disbursed: formatYuan(s.netDisbursed),
+    budget: formatYuan(approved?.content.budget.total ?? 0n),
+    disbursed: formatYuan(ledgerOf(s).netDisbursed),
     executionRatePct: roundPct(score.executionRate * 100),
     executionScore: round2(score.executionScore),
-    indicators: indicatorViews(e, score, s.approved?.content.indicators ?? []),
+    indicators: indicatorViews(e, score, approved?.content.indicators ?? []),
     total: round2(score.total),
     totalRaw: score.total,
     grade: score.grade,
@@ -202,8 +207,8 @@ export interface SelfEvaluationSheet {
 
 /** Net disbursed of one fund source: each payment less what reversals took back of it. */
 const executedOf = (s: TargetState, source: 'fiscal' | 'other') =>
-  s.disbursements
-    .filter((d) => d.source === source)
+  ledgerOf(s)
+    .disbursements.filter((d) => d.source === source)
     .reduce((sum, d) => sum + d.amount - d.reversed, 0n);
 
 /**
@@ -211,26 +216,28 @@ const executedOf = (s: TargetState, source: 'fiscal' | 'other') =>
  * force, so the 年初预算数 is the state folded up to the first TargetApproved.
  */
 export function selfEvaluationSheet(
-  s: TargetState,
+  target: TargetState,
   events: readonly RecordedEvent[],
 ): SelfEvaluationSheet {
+  const s = assertExists(target);
   const view = selfEvaluationView(s);
   const first = events.findIndex((e) => e.type === 'TargetApproved');
   const zero = { total: 0n, fiscal: 0n, other: 0n };
-  const initial = (first < 0 ? null : foldTarget(events.slice(0, first + 1)).approved)?.content
+  const initial = (first < 0 ? null : approvedOf(foldTarget(events.slice(0, first + 1))))?.content
     .budget;
   const start = initial ?? zero;
-  const now = s.approved?.content.budget ?? zero;
+  const approved = approvedOf(s);
+  const now = approved?.content.budget ?? zero;
   const fiscal = executedOf(s, 'fiscal');
   const other = executedOf(s, 'other');
   return {
     view,
     fiscalYear: s.fiscalYear,
     unitCode: s.unitCode,
-    unitName: s.approved?.content.unitName ?? s.content?.unitName ?? '',
-    goals: s.approved?.content.goals ?? '',
+    unitName: approved?.content.unitName ?? s.content.unitName,
+    goals: approved?.content.goals ?? '',
     funds: {
-      total: { initial: start.total, adjusted: now.total, executed: s.netDisbursed },
+      total: { initial: start.total, adjusted: now.total, executed: ledgerOf(s).netDisbursed },
       fiscal: { initial: start.fiscal, adjusted: now.fiscal, executed: fiscal },
       other: { initial: start.other, adjusted: now.other, executed: other },
     },

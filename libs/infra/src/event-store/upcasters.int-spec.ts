@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import { targetStreamId } from '@bp/domain';
+import { targetStreamId, withdrawalOf } from '@bp/domain';
 import { created, emeta, ID, PREPARER } from '@bp/domain/performance-target/target.testing';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database';
 import { openDatabase } from '../database/data-source';
@@ -55,7 +55,7 @@ describe('reading events stored at an old schema version', () => {
   it('folds the target from the decoded events', async () => {
     const state = foldTarget(await store.readStream(STREAM));
     expect(state.status).toBe('withdrawn');
-    expect(state.withdrawal?.reason).toBe('项目取消');
+    expect(withdrawalOf(state)?.reason).toBe('项目取消');
   });
 
   it('decodes what projections read, and what readStreams answers', async () => {

@@ -8,7 +8,7 @@ import { FollowUp } from '../event-store/event-store';
  * As a follow-up of an append, `$pos` is the position of the last event written.
  */
 export function targetListUpsert(s: TargetState): FollowUp | null {
-  if (!s.content) return null;
+  if (s.status === 'none') return null;
   return {
     text: `INSERT INTO target_list (id, fiscal_year, unit_code, department_code, project_code, unit_name,
        project_name, status, version, budget_total, problems, updated_at, position)

@@ -1,4 +1,4 @@
-import { TargetCommand, targetStreamId, VersionConflict } from '@bp/domain';
+import { ledgerOf, TargetCommand, targetStreamId, VersionConflict } from '@bp/domain';
 import { callerOf, commandSide, CommandSide } from '../../../../test/support/command-side';
 import { TargetStore } from './target-store';
 
@@ -57,8 +57,8 @@ describe('TargetStore command cache (real PostgreSQL and Redis)', () => {
     await record(b, id, 'd-2', 20n); // the stream is at 7; a does not know
     const out = await record(a, id, 'd-3', 3n);
     expect(out.state.version).toBe(8);
-    expect(out.state.disbursements.map((d) => d.id)).toEqual(['d-1', 'd-2', 'd-3']);
-    expect(out.state.netDisbursed).toBe(123n);
+    expect(ledgerOf(out.state).disbursements.map((d) => d.id)).toEqual(['d-1', 'd-2', 'd-3']);
+    expect(ledgerOf(out.state).netDisbursed).toBe(123n);
     expect((await versions(id)).slice(5)).toEqual([
       [6, 'DisbursementRecorded'],
       [7, 'DisbursementRecorded'],
@@ -74,7 +74,7 @@ describe('TargetStore command cache (real PostgreSQL and Redis)', () => {
     await record(b, id, 'd-2', 50n);
     // a's cache has no d-2: on it the reversal is refused; on a fresh read it applies
     const out = await reverse(a, id, 'd-2', 50n);
-    expect(out.state.netDisbursed).toBe(100n);
+    expect(ledgerOf(out.state).netDisbursed).toBe(100n);
     expect((await versions(id)).at(-1)).toEqual([8, 'DisbursementReversed']);
   });
 
@@ -85,7 +85,7 @@ describe('TargetStore command cache (real PostgreSQL and Redis)', () => {
     await record(side.process(), id, 'd-2', 2n); // the client reads version 7 elsewhere
     const out = await record(a, id, 'd-3', 4n, 7);
     expect(out.state.version).toBe(8);
-    expect(out.state.netDisbursed).toBe(7n);
+    expect(ledgerOf(out.state).netDisbursed).toBe(7n);
   });
 
   it('a version the client pinned (If-Match) that is stale is a 409, never retried, nothing written', async () => {

@@ -1,5 +1,6 @@
 import {
   CommandMetadata,
+  ExistingTarget,
   fold,
   assertMayWrite,
   inScope,
@@ -112,7 +113,7 @@ export class TargetStore {
     id: string,
     scope: Scope,
     until?: Date,
-  ): Promise<{ state: TargetState; position: bigint }> {
+  ): Promise<{ state: ExistingTarget; position: bigint }> {
     const events = await this.store.readStream(targetStreamId(id), until);
     const state = foldTarget(events);
     if (state.status === 'none' || !inScope(scope, state.unitCode)) {

@@ -6,6 +6,7 @@ import {
   formatYuan,
   IllegalState,
   inScope,
+  isApproved,
   NotFound,
   SeriesPoint,
   statusNameZh,
@@ -54,7 +55,7 @@ export class ExecutionSeriesHandler implements IQueryHandler<ExecutionSeriesQuer
 
   async execute({ caller, targetId, asOf }: ExecutionSeriesQuery): Promise<ExecutionSeriesView> {
     const { state } = await this.targets.load(targetId, caller.scope);
-    if (!state.approved) {
+    if (!isApproved(state)) {
       throw new IllegalState(
         'TARGET_NOT_APPROVED',
         `绩效目标 ${targetId} 当前为“${statusNameZh(state.status)}”：批复后才有执行进度`,

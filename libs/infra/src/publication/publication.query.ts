@@ -3,6 +3,7 @@ import {
   DepartmentGoals,
   DepartmentGoalsRecorded,
   departmentGoalsStreamId,
+  isApproved,
   NotFound,
   Scope,
   TargetState,
@@ -29,8 +30,8 @@ const readsDepartment = (scope: Scope, code: string) =>
 
 /** The approved version in force (after an approved adjustment, the adjusted content). */
 function publishedTable(s: TargetState): PublishedTable | null {
-  const c = s.approved?.content;
-  if (!c) return null;
+  if (!isApproved(s)) return null;
+  const c = s.approved.content;
   return {
     targetId: s.id,
     unitCode: s.unitCode,
