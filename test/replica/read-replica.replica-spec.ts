@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app-factory';
 import { asBuffer } from '../support/download';
@@ -31,6 +32,7 @@ describe('reads on a PostgreSQL streaming replica', () => {
   let admin: string;
   let auditor: string;
   let prep: string;
+  let draft: string; // a draft of 314001 the suite withdraws while replay is paused
 
   const monitoring = async (query: Record<string, string> = {}) => {
     const res = await request(t.http)
@@ -58,6 +60,18 @@ describe('reads on a PostgreSQL streaming replica', () => {
       .expect(201);
     return res.headers['x-event-position'] as string;
   };
+  /** The sheets of 314001's workbook (汇总, then one per target not withdrawn, by project code). */
+  const unitSheets = async () => {
+    const res = await asBuffer(
+      request(t.http)
+        .get('/units/314001/targets/xlsx')
+        .query({ fiscalYear: 2022 })
+        .set('Authorization', `Bearer ${admin}`),
+    ).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as never);
+    return wb.worksheets.map((w) => w.name);
+  };
   /** What the primary holds, read from outside the service. */
   const primaryVersions = async (targetId: string) =>
     (
@@ -77,7 +91,10 @@ describe('reads on a PostgreSQL streaming replica', () => {
     admin = t.token({ sub: 'admin1', roles: ['admin'] });
     auditor = t.token({ sub: 'audit1', name: '审计员', roles: ['auditor'] });
     prep = t.token({ sub: 'p1', name: '出纳', roles: ['preparer'], unit: '314001' });
-    await importSeed(t);
+    const seeded = (await importSeed(t)) as { targets: { id: string }[] };
+    draft = seeded.targets
+      .map((x) => x.id)
+      .find((id) => id.startsWith('2022-314001-') && id !== T1 && id !== T2) as string;
     for (const id of [T1, T2]) await approve(t, id);
     await projectionsCaughtUp(t);
     await replica.caughtUp();
@@ -106,6 +123,8 @@ describe('reads on a PostgreSQL streaming replica', () => {
     const before = await monitoring();
     expect(before.t2).toBe('0.00');
     const trailBefore = await trail(T2);
+    const sheetsBefore = await unitSheets();
+    expect(sheetsBefore).toContain(draft.split('-')[2]);
     await replica.pauseReplay();
 
     const position = await pay(T2, '40000.00', '记-05-001');
@@ -139,6 +158,19 @@ describe('reads on a PostgreSQL streaming replica', () => {
     }) as Record<string, string>[];
     expect(rows.map((r) => r['事件类型代码'])).toEqual(staleTrail.map((e) => e.type));
 
+    // the unit workbook from the replica still lists a target withdrawn on the primary
+    await request(t.http)
+      .post(`/targets/${draft}/withdraw`)
+      .set('Authorization', `Bearer ${prep}`)
+      .send({ reason: '重复录入' })
+      .expect(200);
+    const [withdrawn] = await t.sql<{ status: string }>(
+      'SELECT status FROM target_list WHERE id = $1',
+      [draft],
+    );
+    expect(withdrawn.status).toBe('withdrawn');
+    expect(await unitSheets()).toEqual(sheetsBefore);
+
     // a read that must see the payment: waits for the replica, then reads the primary
     const started = Date.now();
     const fresh = await monitoring({ minPosition: position });
@@ -171,6 +203,7 @@ describe('reads on a PostgreSQL streaming replica', () => {
     );
     const all = await trail(T1);
     expect(all.map((e) => e.version)).toEqual(await primaryVersions(T1));
+    expect(await unitSheets()).not.toContain(draft.split('-')[2]);
   });
 
   it('with the replica stopped, reads go to the primary and /health stays 200 with replica down', async () => {

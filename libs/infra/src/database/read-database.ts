@@ -1,5 +1,6 @@
-import { Pool, PoolConfig } from 'pg';
+import { DatabaseError, Pool, PoolConfig } from 'pg';
 import { Database, Rows, Sql } from './sql';
+import { SqlError } from './sql-error';
 
 /** Same session limits as the primary's pool (data-source.ts). */
 const SESSION_OPTIONS = '-c idle_in_transaction_session_timeout=30000 -c statement_timeout=60000';
@@ -87,7 +88,9 @@ export class ReadDatabase implements Sql {
   /** The replica alone, no fall-back (health, and a read that must know where it ran). */
   async onReplica<T = Record<string, unknown>>(text: string, params: unknown[] = []) {
     if (!this.pool) throw new Error('DATABASE_READ_URL is not set');
-    const result = await this.pool.query(text, params);
+    const result = await this.pool.query(text, params).catch((e: unknown) => {
+      throw asSqlError(e);
+    });
     return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
   }
 
@@ -120,6 +123,13 @@ export class ReadDatabase implements Sql {
   async onApplicationShutdown(): Promise<void> {
     await this.pool?.end().catch(() => undefined);
   }
+}
+
+/** A statement the replica refused, in the shape `Database` throws (sql-error.ts); others as they are. */
+function asSqlError(e: unknown): unknown {
+  if (!(e instanceof DatabaseError)) return e;
+  const { code, constraint, detail, table, column } = e;
+  return new SqlError(e.message, { code, constraint, detail, table, column }, e);
 }
 
 /** A WAL location (`16/B374D848`) as a byte offset. */
