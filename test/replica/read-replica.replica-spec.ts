@@ -72,6 +72,12 @@ describe('reads on a PostgreSQL streaming replica', () => {
     await wb.xlsx.load(res.body as never);
     return wb.worksheets.map((w) => w.name);
   };
+  /** One sample of GET /metrics (the suite calls from loopback, which needs no token). */
+  const metric = async (line: RegExp) => {
+    const text = (await request(t.http).get('/metrics').expect(200)).text;
+    const m = new RegExp(`^${line.source} (-?[0-9.e+]+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : undefined;
+  };
   /** What the primary holds, read from outside the service. */
   const primaryVersions = async (targetId: string) =>
     (
@@ -177,6 +183,8 @@ describe('reads on a PostgreSQL streaming replica', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(REPLICA_WAIT_MS);
     expect(fresh.t2).toBe('40000.00');
     expect(fresh.res.headers['x-projection-behind']).toBeUndefined();
+    expect(await metric(/bp_replica_fallback_reads_total\{reason="lag"\}/)).toBe(1);
+    expect(await metric(/bp_replica_lag_bytes/)).toBeGreaterThan(0); // paused: behind the primary
   });
 
   it('once the replica has replayed a position, a minPosition read is served by the replica', async () => {
@@ -210,6 +218,7 @@ describe('reads on a PostgreSQL streaming replica', () => {
     replica.stop();
     const health = await request(t.http).get('/health').expect(200);
     expect(health.body).toMatchObject({ status: 'ok', database: 'up', replica: 'down' });
+    expect(await metric(/bp_replica_lag_bytes/)).toBe(-1);
     const third = await pay(T1, '250.00', '记-05-004');
     await projectionsCaughtUp(t);
     expect((await monitoring()).t1).toBe('1750.00');
@@ -217,5 +226,8 @@ describe('reads on a PostgreSQL streaming replica', () => {
     const all = await trail(T1);
     expect(all.map((e) => e.version)).toEqual(await primaryVersions(T1));
     expect(all[all.length - 1].position).toBe(third);
+    expect(await metric(/bp_replica_fallback_reads_total\{reason="unavailable"\}/)).toBeGreaterThan(
+      0,
+    );
   });
 });

@@ -1,5 +1,12 @@
 import { Inject, Injectable, Logger, NestMiddleware, OnModuleDestroy } from '@nestjs/common';
-import { Database, DELIVERIES, PROJECTIONS, ProjectionRunner, SWEEPS } from '@bp/infra';
+import {
+  Database,
+  DELIVERIES,
+  PROJECTIONS,
+  ProjectionRunner,
+  ReadDatabase,
+  SWEEPS,
+} from '@bp/infra';
 import { Queue } from 'bullmq';
 import { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -31,8 +38,10 @@ export class Metrics implements OnModuleDestroy {
     @Inject(PROJECTIONS) projections: Queue,
     @Inject(SWEEPS) sweeps: Queue,
     @Inject(DELIVERIES) deliveries: Queue,
+    reads: ReadDatabase,
   ) {
     const queues = { projections, sweeps, deliveries };
+    if (reads.configured) replicaMetrics(this.registry, reads);
     new Gauge({
       name: 'bp_projection_lag_events',
       help: "events stored after a projection's checkpoint",
@@ -74,6 +83,32 @@ export class Metrics implements OnModuleDestroy {
   onModuleDestroy(): void {
     this.registry.clear();
   }
+}
+
+/** With DATABASE_READ_URL: the replica's replay lag, and the reads that went to the primary instead. */
+function replicaMetrics(registry: Registry, reads: ReadDatabase): void {
+  new Gauge({
+    name: 'bp_replica_lag_bytes',
+    help: 'WAL bytes the primary wrote that the read replica has not replayed (-1: replica down)',
+    registers: [registry],
+    collect: async function (this: Gauge) {
+      const h = await reads.health();
+      this.set(h?.replica === 'up' ? (h.replicaLagBytes ?? 0) : -1);
+    },
+  });
+  const counted = { unavailable: 0, lag: 0 };
+  new Counter({
+    name: 'bp_replica_fallback_reads_total',
+    help: 'reads sent to the primary although a replica is configured: unavailable (replica down or cancelled), lag (a minPosition it had not replayed)',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect: function (this: Counter) {
+      for (const reason of ['unavailable', 'lag'] as const) {
+        this.inc({ reason }, reads.fallbacks[reason] - counted[reason]);
+        counted[reason] = reads.fallbacks[reason];
+      }
+    },
+  });
 }
 
 /** Times every request; the route is the matched pattern (`/targets/:id`), not the raw path. */

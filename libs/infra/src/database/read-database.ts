@@ -47,6 +47,11 @@ export class ReadDatabase implements Sql {
   private readonly pool?: Pool;
   private downUntil = 0;
   private readonly retryAfterMs: number;
+  /**
+   * Reads that went to the primary although a replica is configured (for /metrics): `unavailable`,
+   * statements the replica could not answer; `lag`, reads naming a position it had not replayed.
+   */
+  readonly fallbacks = { unavailable: 0, lag: 0 };
 
   constructor(
     readonly primary: Database,
@@ -70,12 +75,17 @@ export class ReadDatabase implements Sql {
 
   /** A statement on the replica, falling back to the primary when the replica cannot answer. */
   async query<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<Rows<T>> {
-    if (this.preferred === 'primary') return this.primary.query<T>(text, params);
+    if (!this.pool) return this.primary.query<T>(text, params);
+    if (this.preferred === 'primary') {
+      this.fallbacks.unavailable += 1; // failed a moment ago: left alone for now
+      return this.primary.query<T>(text, params);
+    }
     try {
       return await this.onReplica<T>(text, params);
     } catch (e) {
       if (!replicaUnavailable(e)) throw e;
       this.markDown();
+      this.fallbacks.unavailable += 1;
       return this.primary.query<T>(text, params);
     }
   }

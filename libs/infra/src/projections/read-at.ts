@@ -49,8 +49,10 @@ async function waitOnReplica(
     if (primarySince === undefined && (await projectionCovers(reads.primary, name, position)))
       primarySince = Date.now();
     const now = Date.now();
-    if (primarySince !== undefined && (now - primarySince >= replicaWaitMs || now >= until))
+    if (primarySince !== undefined && (now - primarySince >= replicaWaitMs || now >= until)) {
+      reads.fallbacks.lag += 1;
       return { sql: reads.primary, source: 'primary', caughtUp: true };
+    }
     if (now >= until) return { sql: reads.primary, source: 'primary', caughtUp: false };
     if (reads.preferred === 'primary') return waitOnPrimary(reads, name, position, until);
     await pause(50);
