@@ -71,6 +71,11 @@ describe('ReadDatabase', () => {
     expect(r.preferred).toBe('primary');
     expect(await r.health()).toEqual({ replica: 'down', replicaLagBytes: null });
 
+    // a URL naming a database the server does not have: reads still answer, from the primary
+    const misnamed = reads(replicaDb.url.replace(/\/[^/]+$/, '/no_such_database'));
+    expect(await where(misnamed)).toBe('primary');
+    expect(misnamed.fallbacks.unavailable).toBe(1);
+
     const back = reads(replicaDb.url, 200);
     back.markDown();
     expect(await where(back)).toBe('primary');
@@ -84,6 +89,9 @@ describe('ReadDatabase', () => {
       { code: '57P01' },
       { code: '57P03' },
       { code: '40001' },
+      { code: '3D000' },
+      { code: '28P01' },
+      { code: '53300' },
       { code: 'ECONNREFUSED' },
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),

@@ -22,14 +22,16 @@ export interface ReplicaHealth {
 
 /**
  * Errors that say the replica cannot serve now (rather than that the statement is wrong): no
- * connection (class 08, refused, reset, timed out), shutting down or starting (57P01–57P03), and a
- * statement cancelled by a conflict with recovery (40001 on a hot standby). Another error is the
- * statement's own and is thrown as it is, as the primary would.
+ * connection (class 08, refused, reset, timed out), refused at sign-in (class 28, no such database
+ * 3D000, too many connections 53300: DATABASE_READ_URL wrong or the replica full), shutting down or
+ * starting (57P01–57P03), and a statement cancelled by a conflict with recovery (40001 on a hot
+ * standby). Another error is the statement's own and is thrown as it is, as the primary would.
  */
 export function replicaUnavailable(e: unknown): boolean {
   const err = e as { code?: string; message?: string };
   const code = err?.code ?? '';
-  if (/^08/.test(code) || /^57P0[123]$/.test(code) || code === '40001') return true;
+  if (/^(08|28)/.test(code) || /^57P0[123]$/.test(code)) return true;
+  if (['40001', '3D000', '53300'].includes(code)) return true;
   if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE)$/.test(code)) return true;
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(
     err?.message ?? '',

@@ -131,6 +131,30 @@ async function checkRedisCluster(nodes: readonly RedisNode[]): Promise<void> {
 }
 
 /**
+ * DATABASE_READ_URL: a warning, never a stop, since its reads go to the primary while the replica
+ * does not answer (database/read-database.ts). Also says so when it is not a standby at all.
+ */
+async function checkReplica(url: string): Promise<void> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ standby: boolean }>(
+      'SELECT pg_is_in_recovery() AS standby',
+    );
+    if (!rows[0].standby)
+      console.warn(
+        `DATABASE_READ_URL (${hostOf(url)}) is not a standby: its reads work but take nothing off the primary.`,
+      );
+  } catch (e) {
+    console.warn(
+      `The read replica is not reachable at ${hostOf(url)} (${(e as Error).message}); audit, monitoring and export reads go to the primary until it answers (docs/RUNBOOK.md "Read replica").`,
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
  * Before a process starts: PostgreSQL and Redis answer, and (optionally) the database exists
  * and is migrated. Otherwise one line says which is missing and how to start it.
  */
@@ -145,4 +169,5 @@ export async function checkDependencies(
     const applied = await migrate(config.databaseUrl);
     if (applied.length > 0) console.log(`migrations applied: ${applied.join(', ')}`);
   }
+  if (config.databaseReadUrl) await checkReplica(config.databaseReadUrl);
 }
