@@ -21,6 +21,11 @@ fi
 hba=$("${PSQL[@]}" -c 'SHOW hba_file')
 line='host replication all 127.0.0.1/32 trust'
 if ! grep -Eq '^[[:space:]]*host[[:space:]]+replication[[:space:]]+(all|postgres)[[:space:]]+127\.0\.0\.1/32[[:space:]]+trust' "$hba"; then
+  if [ ! -w "$hba" ]; then
+    echo "ensure-replication: $hba needs the line '$line' (then SELECT pg_reload_conf());" \
+      "run this script as root or as the file's owner to add it" >&2
+    exit 1
+  fi
   echo "ensure-replication: adding '$line' to $hba"
   printf '# the replica suite (test/support/ensure-replication.sh)\n%s\n' "$line" >>"$hba"
   "${PSQL[@]}" -c 'SELECT pg_reload_conf()' >/dev/null
