@@ -1,4 +1,6 @@
-import { Command, Decider, DomainEvent, eventMetadata } from '../shared/decider';
+import { Command, Decider, DomainEvent, eventMetadata, Role } from '../shared/decider';
+import { Forbidden } from '../shared/errors';
+import { Principal } from '../shared/scope';
 import { Recipient } from '../unit/recipient';
 
 /** What happens to an alert after it is raised, in its stream `alert-{id}`. */
@@ -20,6 +22,21 @@ export type AlertStreamEvent = AlertAcknowledged | AlertEscalated;
 export type AcknowledgeAlert = Command<'AcknowledgeAlert', AlertAcknowledged['data']>;
 
 export const alertStreamId = (alertId: string) => `alert-${alertId}`;
+
+/**
+ * Who may acknowledge an alert: one of its recipients, or the head of its unit (who answers for
+ * the unit, whoever the alert went to). Answers the role they act in.
+ */
+export function acknowledgingRole(
+  p: Principal,
+  alert: { readonly unitCode: string; readonly recipients: readonly { userId: string }[] },
+): Role {
+  const head = p.roles.includes('unit_head');
+  const mayAck =
+    alert.recipients.some((r) => r.userId === p.id) || (head && p.unit === alert.unitCode);
+  if (!mayAck) throw new Forbidden('NOT_A_RECIPIENT', '只有该预警的接收人或单位负责人可以确认');
+  return head ? 'unit_head' : p.roles[0];
+}
 
 /** An alert is acknowledged once; again is a no-op, not an error (the officer clicked twice). */
 export const alertDecider: Decider<AcknowledgeAlert, AlertStreamEvent, { acknowledged: boolean }> =

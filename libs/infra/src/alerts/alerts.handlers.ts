@@ -6,10 +6,17 @@ import {
   Query,
   QueryHandler,
 } from '@nestjs/cqrs';
-import { alertDecider, alertStreamId, Forbidden, inScope, NotFound, Scope } from '@bp/domain';
+import {
+  acknowledgingRole,
+  alertDecider,
+  alertStreamId,
+  inScope,
+  NotFound,
+  Scope,
+} from '@bp/domain';
 import { Database, Sql } from '../database/sql';
 import { PostgresEventStore } from '../event-store/event-store';
-import { handle } from '../event-store/handle';
+import { EventStoreContext, handle } from '../event-store/handle';
 import { Caller, TargetStore } from '../performance-target/target-store';
 
 export interface AlertFilters {
@@ -174,33 +181,34 @@ async function markAcknowledged(
 /** A recipient (or the unit's head) confirms the alert: an event in the alert's stream. Again is a no-op. */
 @CommandHandler(AcknowledgeAlertCommand)
 export class AcknowledgeAlertHandler implements ICommandHandler<AcknowledgeAlertCommand> {
+  private readonly ctx: EventStoreContext;
+
   constructor(
     private readonly db: Database,
-    private readonly store: PostgresEventStore,
+    store: PostgresEventStore,
     private readonly targets: TargetStore,
-  ) {}
+  ) {
+    this.ctx = { db, store };
+  }
 
   async execute({ caller, alertId, note }: AcknowledgeAlertCommand) {
     const row = await this.find(alertId);
     if (!row || !inScope(caller.scope, row.unit_code))
       throw new NotFound('ALERT_NOT_FOUND', `预警 ${alertId} 不存在`, { alertId });
-    const p = caller.principal;
-    const recipient =
-      row.recipients.some((r) => r.userId === p.id) ||
-      (p.roles.includes('unit_head') && p.unit === row.unit_code);
-    if (!recipient)
-      throw new Forbidden('NOT_A_RECIPIENT', '只有该预警的接收人或单位负责人可以确认');
+    const role = acknowledgingRole(caller.principal, { ...row, unitCode: row.unit_code });
     if (row.acknowledged_at) return { alert: alertView(row), position: 0n };
-    const metadata = this.targets.metadata(
-      caller,
-      p.roles.includes('unit_head') ? 'unit_head' : p.roles[0],
-    );
+    const metadata = this.targets.metadata(caller, role);
     const data = { alertId, targetId: row.target_id, ...(note ? { note } : {}) };
     const command = { type: 'AcknowledgeAlert' as const, data, metadata };
-    const ctx = { db: this.db, store: this.store };
-    const { position, events } = await handle(ctx, alertDecider, alertStreamId(alertId), command, {
-      alsoWrite: (sql) => markAcknowledged(sql, alertId, metadata.at, p, note),
-    });
+    const { position, events } = await handle(
+      this.ctx,
+      alertDecider,
+      alertStreamId(alertId),
+      command,
+      {
+        alsoWrite: (sql) => markAcknowledged(sql, alertId, metadata.at, caller.principal, note),
+      },
+    );
     if (events.length === 0) return { alert: alertView(row), position: 0n };
     return { alert: alertView((await this.find(alertId)) as AlertRow), position };
   }
