@@ -113,6 +113,20 @@ export class ProjectionRunner {
   }
 
   /**
+   * Whether a projection has events after its checkpoint still to apply: after a catch-up, the
+   * events of commits the gap-safe read could not take yet (a transaction older than theirs,
+   * on any database of the server, was still open) or of commits since.
+   */
+  async behind(): Promise<boolean> {
+    const { rows } = await this.db.query<{ behind: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM projection_checkpoints c WHERE c.name = ANY($1::text[])
+         AND EXISTS (SELECT 1 FROM events e WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.position))) AS behind`,
+      [this.names()],
+    );
+    return rows[0].behind;
+  }
+
+  /**
    * Rebuilds a projection from position 0 into fresh copies of its tables while the live ones
    * keep serving reads, then swaps them in. A rebuild cut short (a killed worker) resumes from
    * its own checkpoint; only one rebuild of a projection runs at a time.

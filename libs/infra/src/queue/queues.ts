@@ -75,27 +75,35 @@ export async function producerRedis(
   return redis;
 }
 
+/** How often, at most, a process wakes the workers: commits within the window share one wake-up. */
+export const CATCH_UP_WINDOW_MS = 100;
+
 /**
  * Wakes the workers after a commit. Redis only wakes them: losing this job loses nothing,
  * since workers catch up from their checkpoint in PostgreSQL at start and periodically.
  */
 export class CatchUpNotifier {
   private readonly logger = new Logger(CatchUpNotifier.name);
-  private inFlight = false;
+  private busy = false;
   private again = false;
-  constructor(private readonly queue: Queue) {}
+  constructor(
+    private readonly queue: Queue,
+    private readonly windowMs = CATCH_UP_WINDOW_MS,
+  ) {}
 
   /**
-   * After a commit. Commits arriving while a job is being queued share one more job, queued
-   * when that one is done, so Redis sees at most two adds in flight whatever the command rate,
-   * and every commit is still followed by a catch-up queued after it.
+   * After a commit. The first commit after a quiet spell wakes the workers at once; commits
+   * arriving while that job is being queued or within `windowMs` after it share one more job,
+   * queued when the window ends. So under load the workers catch up in batches of a window's
+   * commits (a few catch-ups a second, not one per commit), Redis sees one add per window, and
+   * every commit is still followed by a catch-up queued after it.
    */
   notify(): void {
-    if (this.inFlight) {
+    if (this.busy) {
       this.again = true;
       return;
     }
-    this.inFlight = true;
+    this.busy = true;
     this.queue
       .add(
         CATCH_UP_JOB,
@@ -111,13 +119,15 @@ export class CatchUpNotifier {
       .catch((e: Error) =>
         this.logger.warn(`catch-up job not queued (workers will catch up later): ${e.message}`),
       )
-      .finally(() => {
-        this.inFlight = false;
-        if (this.again) {
-          this.again = false;
-          this.notify();
-        }
-      });
+      .finally(() => setTimeout(() => this.windowEnded(), this.windowMs).unref());
+  }
+
+  /** The window after an add is over: queue the one more job its commits asked for, if any. */
+  private windowEnded(): void {
+    this.busy = false;
+    if (!this.again) return;
+    this.again = false;
+    this.notify();
   }
 }
 
