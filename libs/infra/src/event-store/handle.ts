@@ -217,7 +217,10 @@ export async function handleOnce<C, E extends AnyEvent, S, T>(
     await opts.alsoWrite?.(sql, w);
   };
   try {
-    const handled = await handle(ctx, decider, streamId, command, { ...opts, alsoWrite: remember });
+    // without a key (and nothing else to write) the append is one autocommit statement, not a
+    // transaction of three: the answer comes from the state it wrote (issue 17, item 2)
+    const alsoWrite = once.key || opts.alsoWrite ? remember : undefined;
+    const handled = await handle(ctx, decider, streamId, command, { ...opts, alsoWrite });
     const first = answer ?? once.answer(handled.state, handled.events);
     return { answer: first, position: handled.position, replayed: false };
   } catch (e) {
