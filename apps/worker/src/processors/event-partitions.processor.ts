@@ -1,4 +1,4 @@
-import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Database } from '@bp/infra';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -9,6 +9,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * migration …0050), so a new year never writes into the default partition. Several workers may
  * run it; the function takes an advisory lock and makes only what is missing.
  */
+@Injectable()
 export class EventPartitionsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EventPartitionsProcessor.name);
   private timer?: NodeJS.Timeout;

@@ -72,6 +72,18 @@ async function partitionsOf(db: Database, stream = STREAM): Promise<string[]> {
   return rows.map((r) => r.part);
 }
 
+/**
+ * Waits until the gap-safe reader sees `n` events: it leaves out whatever committed after a
+ * transaction still open anywhere on the server (another suite's), for as long as that is open.
+ */
+async function untilVisible(store: PostgresEventStore, n: number): Promise<void> {
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
+    if ((await store.readAll(START, n + 1)).length >= n) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the gap-safe reader did not see ${n} events within 15 s`);
+}
+
 /** A read model of every event's stream, version and fiscal year of recording, for the rebuild. */
 const trail: Projection = {
   name: 'year-trail',
@@ -111,6 +123,7 @@ describe('events partitioned by fiscal year (the recorded year in Asia/Shanghai)
     );
     now = [ev(4), ev(5)];
     await db.transaction((sql) => store.append(sql, STREAM, 3, now));
+    await untilVisible(store, 5);
   });
   afterAll(async () => {
     await db?.close();
