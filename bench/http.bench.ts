@@ -1,182 +1,307 @@
-import 'reflect-metadata';
-import { PostgresEventStore, Database } from '@bp/infra';
-import autocannon from 'autocannon';
-import { randomUUID } from 'crypto';
+import { execFile, execFileSync } from 'child_process';
+import { randomBytes } from 'crypto';
+import { mkdirSync, writeFileSync } from 'fs';
+import { cpus, loadavg, totalmem } from 'os';
+import { resolve } from 'path';
+import { promisify } from 'util';
 import { Client } from 'pg';
-import { JwtService } from '@nestjs/jwt';
-import { benchContext, report, row, startBenchApi } from './bench-support';
-
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const SECRET = 'bench-secret';
-
-/** Runs `clients` loops of `work` for `seconds`; answers operations per second. */
-async function loops(
-  clients: number,
-  seconds: number,
-  work: (i: number) => Promise<unknown>,
-): Promise<number> {
-  const until = Date.now() + seconds * 1000;
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: clients }, async (_, c) => {
-      for (let i = 0; Date.now() < until; i++) {
-        await work(c * 1_000_000 + i);
-        done++;
-      }
-    }),
-  );
-  return done / seconds;
-}
-
-/** The raw one-row insert transaction, from `clients` connections of their own. */
-async function rawInserts(url: string, clients: number): Promise<number> {
-  const conns = await Promise.all(
-    Array.from({ length: clients }, async () => {
-      const c = new Client({ connectionString: url });
-      await c.connect();
-      return c;
-    }),
-  );
-  await conns[0].query(
-    'CREATE TABLE IF NOT EXISTS raw_bench (id uuid PRIMARY KEY, body jsonb NOT NULL)',
-  );
-  try {
-    return await loops(clients, SECONDS, (i) =>
-      conns[Math.floor(i / 1_000_000)].query('INSERT INTO raw_bench VALUES ($1, $2)', [
-        randomUUID(),
-        '{"x":1}',
-      ]),
-    );
-  } finally {
-    await Promise.all(conns.map((c) => c.end()));
-  }
-}
+import {
+  approvedTargets,
+  catchUpLag,
+  commits,
+  cpuNow,
+  cpuPerRequest,
+  deploy,
+  disbursements,
+  HttpResult,
+  Mode,
+} from './deployed';
+import { dropDatabase, ensureDatabase, LoopResult, round } from './load';
 
 /**
- * Issue 8's throughput figures, each beside its baseline in the same run: event appends through
- * the event store against raw one-row insert transactions at 8 clients, and HTTP "record
- * disbursement" (autocannon, 8 and 64 connections) against the same baseline.
+ * The command path as deployed, every figure beside its baselines from the same run:
+ * - raw: `pgbench` one-row insert transactions (bench/raw-insert.sql) at each client count;
+ * - event append through the store of each build, and emmett's PostgreSQL store, 8 clients;
+ * - HTTP "record disbursement" with the worker running: one process (`--with-worker`, as
+ *   `npm start`) and API + worker as two processes, at 8 and 64 connections, one target per
+ *   connection; then how long the worker takes to catch up once the load stops.
+ *
+ * BENCH_DIST: the build measured (default dist); BENCH_BASE_DIST: a second build measured in
+ * the same run (say a worktree of the issue's start: /tmp/base/dist), or BENCH_BUILDS
+ * (name=dir,name=dir…) for any number of builds; BENCH_SECONDS per case;
+ * BENCH_REPEAT rounds; BENCH_MODES (with-worker,two-process[,api-only]); BENCH_CONNECTIONS
+ * (8,64); BENCH_ONLY (raw,append,emmett,http); BENCH_PROFILE_DIR: CPU profiles of every
+ * spawned process under load.
  */
-async function main(): Promise<void> {
-  const ctx = await benchContext('http');
-  const store = ctx.app.get(PostgresEventStore);
-  const db = ctx.app.get(Database);
-  let api: Awaited<ReturnType<typeof startBenchApi>> | undefined;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);
+const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+const list = (v: string | undefined, d: string) => (v ?? d).split(',').filter(Boolean);
+const MODES = list(process.env.BENCH_MODES, 'with-worker,two-process') as Mode[];
+const CONNECTIONS = list(process.env.BENCH_CONNECTIONS, '8,64').map(Number);
+const ONLY = new Set(list(process.env.BENCH_ONLY, 'raw,append,emmett,http'));
+const exec = promisify(execFile);
+
+interface Build {
+  readonly name: string;
+  readonly dist: string;
+}
+
+/** BENCH_BUILDS (name=dir,name=dir…) measures any number of builds side by side. */
+const builds: Build[] = process.env.BENCH_BUILDS
+  ? list(process.env.BENCH_BUILDS, '').map((b) => {
+      const [name, dir] = b.split('=');
+      return { name, dist: resolve(dir) };
+    })
+  : [{ name: 'this', dist: resolve(process.env.BENCH_DIST ?? 'dist') }];
+if (process.env.BENCH_BASE_DIST)
+  builds.push({ name: 'base', dist: resolve(process.env.BENCH_BASE_DIST) });
+
+interface Figure {
+  readonly round: number;
+  readonly case: string;
+  readonly build: string;
+  readonly clients: number;
+  readonly rate: number;
+  readonly p50?: number;
+  readonly p99?: number;
+  readonly note?: string;
+  /** Load average (1 min) when the case started. */
+  readonly load: number;
+}
+
+const figures: Figure[] = [];
+const freshUrl = (label: string) => `${SERVER}/bp_bench_${label}_${randomBytes(4).toString('hex')}`;
+
+/** pgbench's one-row insert at `clients` clients: transactions per second. */
+async function raw(pgbench: string, clients: number): Promise<LoopResult> {
+  const url = freshUrl('raw');
+  await ensureDatabase(url);
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  await c.query('CREATE TABLE raw_bench (id uuid PRIMARY KEY, body jsonb NOT NULL)');
+  await c.end();
   try {
-    const raw8 = await rawInserts(ctx.url, 8);
-    // as a command appends: one statement, atomic on its own (no explicit transaction)
-    const append8 = await loops(8, SECONDS, () =>
-      store.append(db, `bench-${randomUUID()}`, 0, [
-        { id: randomUUID(), type: 'Bench', data: { x: 1 }, metadata: { actor: 'bench' } },
-      ]),
-    );
-    api = await startBenchApi(ctx, SECRET);
-    const base = api.base;
-    // spread over 64 targets: one stream would measure its optimistic-lock contention instead
-    const targets: string[] = [];
-    for (let k = 1; k <= 64; k++) targets.push(await approvedTarget(base, `BENCH${k}`));
-    const jwt = new JwtService({ secret: SECRET });
-    const prep = jwt.sign({
-      sub: 'bench-prep',
-      name: 'bench',
-      roles: ['preparer'],
-      unit: '314001',
-    });
-    let n = 0;
-    const http = async (connections: number) =>
-      autocannon({
-        url: base,
-        connections,
-        duration: SECONDS,
-        requests: [
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${prep}` },
-            setupRequest: (req) => ({
-              ...req,
-              path: `/targets/${targets[n++ % targets.length]}/disbursements`,
-              body: JSON.stringify({ amount: '0.01', date: '2022-05-10', voucherNo: randomUUID() }),
-            }),
-          },
-        ],
-      });
-    const h8 = await http(8);
-    const h64 = await http(64);
-    const note = (r: autocannon.Result) =>
-      `${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}`;
-    report('http', [
-      row(
-        'baseline: raw one-row insert transaction, 8 clients',
-        [1000 / raw8],
-        `${Math.round(raw8)} tx/s`,
-      ),
-      row(
-        'event append through the store, 8 clients',
-        [1000 / append8],
-        `${Math.round(append8)} appends/s = ${(append8 / raw8).toFixed(2)} of raw (target ≥ 0.5)`,
-      ),
-      row(
-        'HTTP record disbursement, 8 connections',
-        [h8.latency.p50],
-        `${note(h8)}; ${(h8.requests.average / raw8).toFixed(2)} of raw (target ≥ 0.15)`,
-      ),
-      row('HTTP record disbursement, 64 connections', [h64.latency.p50], note(h64)),
+    const { stdout } = await exec(pgbench, [
+      ...['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(SECONDS)],
+      ...['-f', resolve('bench/raw-insert.sql'), url],
     ]);
+    const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
+    const avg = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]);
+    if (!tps) throw new Error(`pgbench said: ${stdout}`);
+    return { rate: tps, p50: avg, p99: NaN, errors: 0 };
   } finally {
-    await api?.stop();
-    await ctx.close();
+    await dropDatabase(url);
   }
 }
 
-/** A target of 314001 with a budget too large to run out, taken through both reviews. */
-async function approvedTarget(base: string, code: string): Promise<string> {
-  const jwt = new JwtService({ secret: SECRET });
-  const call = async (path: string, claims: object, body: object) => {
-    const res = await fetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt.sign(claims)}` },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  };
-  const table = {
-    fiscalYear: 2022,
-    unitCode: '314001',
-    unitName: '民政局本级',
-    projectCode: code,
-    projectName: '基准测试',
-    purpose: 'bench',
-    budget: { total: '9000000000.00', fiscal: '9000000000.00', other: '0.00' },
-    plan: { M3: 25, M6: 50, M10: 75, M12: 100 },
-    goals: 'bench',
-    indicators: [
-      {
-        level1: '产出指标',
-        level2: '数量指标',
-        name: 'n',
-        description: 'd',
-        target: '1个',
-        basis: 'b',
-      },
-    ],
-  };
-  await call('/targets', { sub: 'p', name: 'p', roles: ['preparer'], unit: '314001' }, table);
-  await call(
-    `/targets/2022-314001-${code}/submit`,
-    { sub: 'p', name: 'p', roles: ['preparer'], unit: '314001' },
-    {},
-  );
-  await call(
-    `/targets/2022-314001-${code}/reviews`,
-    { sub: 'd', name: 'd', roles: ['department_reviewer'], department: '314' },
-    { grade: '优' },
-  );
-  await call(
-    `/targets/2022-314001-${code}/reviews`,
-    { sub: 'f', name: 'f', roles: ['finance_reviewer'] },
-    { grade: '优' },
-  );
-  return `2022-314001-${code}`;
+/** One append benchmark in a process of its own (bench/append-driver.ts). */
+async function appends(kind: 'store' | 'emmett', dist: string, clients: number) {
+  const url = freshUrl(kind);
+  try {
+    const driver = resolve(__dirname, 'append-driver.js');
+    const args = [driver, kind, dist, url, String(clients), String(SECONDS)];
+    const { stdout } = await exec(process.execPath, args, { maxBuffer: 1 << 20 });
+    return JSON.parse(stdout.trim().split('\n').pop() as string) as LoopResult;
+  } finally {
+    await dropDatabase(url);
+  }
 }
 
-void main();
+/** Migrates `url` with the build's own migrations, in a process of its own. */
+async function migrateWith(dist: string, url: string): Promise<void> {
+  const infra = resolve(dist, 'libs/infra/src/index.js');
+  const code = `require(${JSON.stringify(infra)}).migrate(process.argv[1]).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); })`;
+  await exec(process.execPath, ['-e', code, url]);
+}
+
+/** HTTP record-disbursement on a fresh deployment of `build` in `mode`, at each connection count. */
+async function http(build: Build, mode: Mode, n: number) {
+  const url = freshUrl('http');
+  await migrateWith(build.dist, url);
+  const d = await deploy(build.dist, url, mode, `${build.name}-${mode}-r${n}`);
+  const out: { connections: number; r: HttpResult; lagMs: number | null }[] = [];
+  try {
+    const targets = await approvedTargets(d.base, Math.max(...CONNECTIONS));
+    await disbursements(d.base, targets, 8, Math.min(2, SECONDS)); // warm-up, not counted
+    for (const connections of CONNECTIONS) {
+      const load = loadavg()[0];
+      const before = await commits(url);
+      const cpuBefore = await cpuNow(url, d.pids);
+      const r = await disbursements(d.base, targets, connections, SECONDS);
+      const cpuAfter = await cpuNow(url, d.pids);
+      const lagMs = mode === 'api-only' ? null : await catchUpLag(url);
+      const created = Object.entries(r.statuses).reduce((a, [k, v]) => a + (k < '300' ? v : 0), 0);
+      const perRequest = round(((await commits(url)) - before) / Math.max(1, created), 1);
+      const cpu = cpuPerRequest(cpuBefore, cpuAfter, created);
+      out.push({ connections, r, lagMs });
+      figures.push({
+        round: n,
+        case: `HTTP record disbursement, ${mode}`,
+        build: build.name,
+        clients: connections,
+        rate: r.rate,
+        p50: r.p50,
+        p99: r.p99,
+        note: `statuses ${JSON.stringify(r.statuses)}; worker caught up ${lagMs ?? '-'} ms after; ${perRequest} PG commits a request; CPU ms a request ${JSON.stringify(cpu)}`,
+        load: round(load),
+      });
+    }
+  } finally {
+    await d.stop();
+    await dropDatabase(url);
+  }
+  return out;
+}
+
+function push(
+  n: number,
+  name: string,
+  build: string,
+  clients: number,
+  r: LoopResult,
+  load: number,
+) {
+  const note = r.errors ? `${r.errors} errors: ${r.firstError}` : undefined;
+  figures.push({
+    round: n,
+    case: name,
+    build,
+    clients,
+    rate: round(r.rate, 0),
+    p50: r.p50,
+    ...(Number.isNaN(r.p99) ? {} : { p99: r.p99 }),
+    note,
+    load: round(load),
+  });
+}
+
+async function oneRound(n: number, pgbench: string | undefined): Promise<void> {
+  if (pgbench)
+    for (const c of CONNECTIONS) {
+      const load = loadavg()[0];
+      push(n, 'baseline: raw pgbench one-row insert', 'pg', c, await raw(pgbench, c), load);
+    }
+  if (ONLY.has('append'))
+    for (const b of builds) {
+      const load = loadavg()[0];
+      push(n, 'event append through the store', b.name, 8, await appends('store', b.dist, 8), load);
+    }
+  if (ONLY.has('emmett')) {
+    const load = loadavg()[0];
+    push(
+      n,
+      'baseline: emmett PostgreSQL appendToStream',
+      'emmett',
+      8,
+      await appends('emmett', '-', 8),
+      load,
+    );
+  }
+  if (ONLY.has('http')) for (const mode of MODES) for (const b of builds) await http(b, mode, n);
+}
+
+/** The raw rate of the same round at the same client count. */
+function rawOf(f: Figure): number | undefined {
+  return figures.find((r) => r.round === f.round && r.build === 'pg' && r.clients === f.clients)
+    ?.rate;
+}
+
+/** Issue 17's target for the figure, and whether this run met it. */
+function target(f: Figure, ofRaw: number | undefined): string {
+  if (f.case.startsWith('event append')) return verdict('≥ 0.6 of raw', (ofRaw ?? 0) >= 0.6);
+  if (!f.case.startsWith('HTTP') || f.case.endsWith('api-only')) return '';
+  if (f.clients === 8)
+    return verdict('≥ 0.15 of raw, p99 ≤ 25', (ofRaw ?? 0) >= 0.15 && (f.p99 ?? 1e9) <= 25);
+  const conflicts = /"409":(\d+)/.exec(f.note ?? '')?.[1];
+  return verdict('no 409, p99 ≤ 150', !conflicts && (f.p99 ?? 1e9) <= 150);
+}
+
+const verdict = (what: string, met: boolean) => `${what}: ${met ? 'met' : 'MISSED'}`;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Over the rounds: the median of each figure, per case, build and client count. */
+function summary(rows: { case: string; build: string; clients: number; [k: string]: unknown }[]) {
+  const groups = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const k = `${r.case}|${r.build}|${r.clients}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const num = (g: typeof rows, col: string) => {
+    const xs = g.map((r) => r[col]).filter((x): x is number => typeof x === 'number');
+    return xs.length ? round(median(xs)) : '';
+  };
+  console.log(`\nmedians over ${REPEAT} rounds`);
+  console.table(
+    [...groups.values()].map((g) => ({
+      case: g[0].case,
+      build: g[0].build,
+      clients: g[0].clients,
+      'rate /s': num(g, 'rate /s'),
+      'of raw': num(g, 'of raw'),
+      'p99 ms': num(g, 'p99 ms'),
+      load: num(g, 'load'),
+    })),
+  );
+}
+
+function printAndSave(): void {
+  const rows = figures.map((f) => {
+    const rawRate = rawOf(f);
+    const ofRaw = rawRate && f.build !== 'pg' ? round(f.rate / rawRate) : undefined;
+    return {
+      round: f.round,
+      case: f.case,
+      build: f.build,
+      clients: f.clients,
+      'rate /s': f.rate,
+      'of raw': ofRaw ?? '',
+      'p50 ms': f.p50 ?? '',
+      'p99 ms': f.p99 ?? '',
+      target: target(f, ofRaw),
+      load: f.load,
+      note: f.note ?? '',
+    };
+  });
+  console.log('\nhttp: the command path as deployed, beside its baselines (same run)');
+  console.table(rows.map(({ note: _, ...r }) => r));
+  rows.forEach((r, i) => r.note && console.log(`  [${i}] ${r.note}`));
+  if (REPEAT > 1) summary(rows);
+  const machine = `${cpus().length} × ${cpus()[0]?.model}, ${round(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`;
+  console.log(`machine: ${machine}; uptime: ${execFileSync('uptime').toString().trim()}`);
+  const dir = resolve(process.cwd(), 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    resolve(dir, 'http.json'),
+    JSON.stringify(
+      { name: 'http', at: new Date().toISOString(), machine, seconds: SECONDS, builds, rows },
+      null,
+      2,
+    ),
+  );
+}
+
+async function main(): Promise<void> {
+  const pgbench = ONLY.has('raw')
+    ? execFileSync('bash', [resolve('bench/ensure-pgbench.sh')], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
+        .toString()
+        .trim()
+    : undefined;
+  console.log(`uptime at start: ${execFileSync('uptime').toString().trim()}`);
+  for (let n = 1; n <= REPEAT; n++) await oneRound(n, pgbench);
+  printAndSave();
+}
+
+main().then(
+  () => process.exit(0),
+  (e: Error) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
