@@ -2,6 +2,7 @@ import {
   DynamicModule,
   Global,
   Inject,
+  Logger,
   Module,
   OnApplicationShutdown,
   Provider,
@@ -66,8 +67,16 @@ function storageProviders(config: AppConfig, clock: Clock): Provider[] {
   ];
 }
 
-const queueOn = (name: string, config: AppConfig) => (redis: RedisClient) =>
-  new Queue(name, { connection: redis, prefix: config.queuePrefix });
+/**
+ * A producer's queue on the shared connection. BullMQ emits a lost connection (or one closed by a
+ * stop right after start, before the queue's first command answered) as 'error': with no
+ * listener that is an unhandled error and the process dies of it, so it is logged instead.
+ */
+const queueOn = (name: string, config: AppConfig) => (redis: RedisClient) => {
+  const queue = new Queue(name, { connection: redis, prefix: config.queuePrefix });
+  queue.on('error', (e) => new Logger('queues').warn(`${name}: ${e.message}`));
+  return queue;
+};
 
 /** Redis and the BullMQ queues, and the lifecycle that closes them with the pool. */
 function queueProviders(config: AppConfig): Provider[] {

@@ -67,11 +67,14 @@ export class AlertsProcessor implements OnApplicationBootstrap, OnApplicationShu
     this.workers.push(
       new Worker(DELIVERIES_QUEUE, (job) => this.deliver(job), { ...opts, concurrency: 8 }),
     );
-    this.workers.forEach((w) =>
+    this.workers.forEach((w) => {
       w.on('failed', (job, err) =>
         this.logger.warn(`${job?.name} ${job?.id} failed: ${err.message}`),
-      ),
-    );
+      );
+      // BullMQ emits a lost connection (or one closed by a stop right after start) as 'error':
+      // without a listener that is an unhandled error, and the worker process dies of it
+      w.on('error', (err) => this.logger.warn(`${w.name}: ${err.message}`));
+    });
     await this.schedule().catch((e: Error) =>
       this.logger.warn(`sweeps not scheduled yet: ${e.message}`),
     );
