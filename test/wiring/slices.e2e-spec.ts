@@ -18,7 +18,7 @@ const isHandler = (c: unknown): c is abstract new (...a: never[]) => unknown =>
   typeof c === 'function' && HANDLER_KEYS.some((k) => Reflect.hasMetadata(k, c));
 
 /** Every CQRS handler class the infrastructure defines (exported by its barrel). */
-const ALL_HANDLERS = Object.values(infra).filter(isHandler);
+const ALL_HANDLERS = (Object.values(infra) as unknown[]).filter(isHandler);
 
 /** Names of the handler classes an application's container holds, and in which modules. */
 function handlersIn(app: INestApplicationContext): Map<string, string[]> {
