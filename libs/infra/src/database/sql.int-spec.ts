@@ -62,7 +62,9 @@ describe('Database', () => {
     });
     expect(pids[0]).toBe(pids[1]);
     const held = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted`,
+      `SELECT count(*)::int AS n FROM pg_locks
+        WHERE locktype = 'advisory' AND granted AND objid = 42
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
     expect(held.rows[0].n).toBe(0);
   });
