@@ -22,6 +22,7 @@ import { dropDatabase, ensureDatabase, LoopResult, round } from './load';
  * The command path as deployed, every figure beside its baselines from the same run:
  * - raw: `pgbench` one-row insert transactions (bench/raw-insert.sql) at each client count;
  * - event append through the store of each build, and emmett's PostgreSQL store, 8 clients;
+ *   and the store's own statement (bp_append) through pgbench, to tell SQL from Node.js;
  * - HTTP "record disbursement" with the worker running: one process (`--with-worker`, as
  *   `npm start`) and API + worker as two processes, at 8 and 64 connections, one target per
  *   connection; then how long the worker takes to catch up once the load stops.
@@ -81,10 +82,21 @@ async function raw(pgbench: string, clients: number): Promise<LoopResult> {
   await c.connect();
   await c.query('CREATE TABLE raw_bench (id uuid PRIMARY KEY, body jsonb NOT NULL)');
   await c.end();
+  return pgbenchOn(pgbench, url, clients, 'bench/raw-insert.sql');
+}
+
+/** The store's own statement (bp_append) through pgbench, on a database of the build's schema. */
+async function appendStatement(pgbench: string, dist: string, clients: number) {
+  const url = freshUrl('stmt');
+  await migrateWith(dist, url);
+  return pgbenchOn(pgbench, url, clients, 'bench/append-statement.sql');
+}
+
+async function pgbenchOn(pgbench: string, url: string, clients: number, script: string) {
   try {
     const { stdout } = await exec(pgbench, [
       ...['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(SECONDS)],
-      ...['-f', resolve('bench/raw-insert.sql'), url],
+      ...['-f', resolve(script), url],
     ]);
     const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
     const avg = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]);
@@ -186,6 +198,12 @@ async function oneRound(n: number, pgbench: string | undefined): Promise<void> {
     for (const b of builds) {
       const load = loadavg()[0];
       push(n, 'event append through the store', b.name, 8, await appends('store', b.dist, 8), load);
+    }
+  if (ONLY.has('append') && pgbench)
+    for (const b of builds) {
+      const load = loadavg()[0];
+      const r = await appendStatement(pgbench, b.dist, 8);
+      push(n, "the store's statement alone (bp_append, pgbench)", b.name, 8, r, load);
     }
   if (ONLY.has('emmett')) {
     const load = loadavg()[0];
