@@ -127,7 +127,7 @@ async function rawScan(client: Client): Promise<number> {
   for (;;) {
     const { rows } = await client.query<{ global_position: string; tx: string }>(
       `SELECT global_position, transaction_id::text AS tx, stream_id, type, data, metadata
-         FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+         FROM events WHERE (transaction_id, global_position) >= ($1::xid8, $2::bigint + 1)
         ORDER BY transaction_id, global_position LIMIT ${RAW_PAGE}`,
       [after.tx, after.position],
     );

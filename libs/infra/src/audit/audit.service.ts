@@ -113,7 +113,7 @@ export class AuditService {
           AND ($3::text IS NULL OR actor_id = $3) AND ($4::text IS NULL OR type = $4)
           AND ($5::timestamptz IS NULL OR recorded_at >= $5) AND ($6::timestamptz IS NULL OR recorded_at < $6)
           AND ($7::boolean OR unit_code = ANY($8::text[]))
-          AND (transaction_id, global_position) > ($9::xid8, $10::bigint)
+          AND (transaction_id, global_position) >= ($9::xid8, $10::bigint + 1) -- as readAll: > estimated as empty
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY transaction_id, global_position LIMIT $11`,
       [
