@@ -292,8 +292,11 @@ export async function catchUpLag(url: string, timeoutMs = 30_000): Promise<numbe
   try {
     for (;;) {
       const { rows } = await c.query<{ behind: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM projection_checkpoints
-            WHERE name NOT LIKE '%#rebuild' AND position < (SELECT max(global_position) FROM events)) AS behind`,
+        // in the store's read order (transaction, position): the last event applied need not
+        // have the highest position, when transactions commit out of the order of their inserts
+        `SELECT EXISTS (SELECT 1 FROM projection_checkpoints c WHERE c.name NOT LIKE '%#rebuild'
+            AND EXISTS (SELECT 1 FROM events e
+              WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.position))) AS behind`,
       );
       if (!rows[0].behind) return Date.now() - started;
       if (Date.now() - started > timeoutMs) return null;

@@ -2,6 +2,7 @@ import { VersionConflict } from '@bp/domain';
 import { Database, Sql } from '../database/sql';
 import { isUniqueViolation } from '../database/sql-error';
 import { chain, HASH_VERSION, hashedContent } from './event-hash';
+import { GroupCommit } from './group-commit';
 import { Upcasters, upcasters as defaultUpcasters } from './upcasters';
 
 /** An event to append; `id` makes the append idempotent. */
@@ -191,6 +192,11 @@ function appendStatement(
 
 /** The append-only event store on PostgreSQL: the source of truth and the outbox. */
 export class PostgresEventStore {
+  /** Concurrent command appends share a statement and a commit (issue 17, item 2). */
+  private readonly group = new GroupCommit((text, params) =>
+    this.insertOrReused<Record<string, unknown>>(this.db, text, params),
+  );
+
   constructor(
     private readonly db: Database,
     /** Every read decodes through these, so readers see each type's current shape. */
@@ -254,8 +260,7 @@ export class PostgresEventStore {
       this.stamped(events),
       followUp,
     );
-    const { rows } = await this.insertOrReused<{ pos: string | null }>(sql, text, params);
-    const pos = rows[0]?.pos;
+    const pos = await this.send(sql, streamId, text, params, followUp);
     if (pos == null) {
       const existing = await this.findExisting(sql, events);
       if (existing) return existing;
@@ -343,6 +348,25 @@ export class PostgresEventStore {
         throw new VersionConflict('EVENT_ID_REUSED', '这些事件编号已经存在', {});
       throw e;
     }
+  }
+
+  /**
+   * An autocommit append to a target stream (the command path) leaves in one statement and commit
+   * with the appends running beside it (group-commit.ts); its follow-up writes only its own
+   * target_list row. In a transaction, or on any other stream, the statement goes alone.
+   */
+  private async send(
+    sql: Sql,
+    streamId: string,
+    text: string,
+    params: unknown[],
+    followUp?: FollowUp | null,
+  ): Promise<string | null | undefined> {
+    if (sql !== this.db || !streamId.startsWith('target-'))
+      return (await this.insertOrReused<{ pos: string | null }>(sql, text, params)).rows[0]?.pos;
+    const follow = followUp ? { text: followUp.text, params: params.slice(4) } : null;
+    const call = { streamId, appendParams: params.slice(0, 4), follow, alone: { text, params } };
+    return this.group.append(call);
   }
 
   private async findExisting(sql: Sql, events: readonly NewEvent[]): Promise<AppendResult | null> {
