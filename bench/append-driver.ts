@@ -6,9 +6,10 @@
  *   node append-driver.js store  <dist> <database url> <clients> <seconds>
  *   node append-driver.js emmett -      <database url> <clients> <seconds>
  *
- * `store`: the build's PostgresEventStore, one new stream with one event per append, autocommit
- * (as a command appends). `emmett`: @event-driven-io/emmett-postgresql's appendToStream, the
- * same shape (new stream, one event, "stream does not exist"). Prints one line of JSON:
+ * `store`: the build's PostgresEventStore, one new target stream with one event per append,
+ * autocommit (as a command appends, so concurrent appends share commits where the build groups
+ * them). `emmett`: @event-driven-io/emmett-postgresql's appendToStream, the same shape (new
+ * stream, one event, "stream does not exist"). Prints one line of JSON:
  * { rate, p50, p99, errors } (appends/s, ms).
  */
 import { randomUUID } from 'crypto';
@@ -37,7 +38,7 @@ async function storeAppends(dist: string, url: string, clients: number, seconds:
   const store = new infra.PostgresEventStore(db);
   try {
     return await loops(clients, seconds, () =>
-      store.append(db, `bench-${randomUUID()}`, 0, [
+      store.append(db, `target-bench-${randomUUID()}`, 0, [
         { id: randomUUID(), type: 'Bench', data: { x: 1 }, metadata: { actor: 'bench' } },
       ]),
     );

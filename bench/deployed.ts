@@ -259,7 +259,8 @@ export function cpuPerRequest(
   after: Map<string, number>,
   requests: number,
 ): { api: number; worker?: number; pg: number } {
-  const delta = (k: string) => (before.has(k) ? (after.get(k) ?? 0) - (before.get(k) ?? 0) : 0);
+  // a backend opened during the load (the pool growing) counts from its start
+  const delta = (k: string) => (after.get(k) ?? 0) - (before.get(k) ?? 0);
   const pg = [...after.keys()].filter((k) => k.startsWith('pg:')).reduce((a, k) => a + delta(k), 0);
   const per = (ms: number) => round(ms / Math.max(1, requests), 2);
   return {
