@@ -5,6 +5,7 @@ import { randomUUID } from 'crypto';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { resolve } from 'path';
+import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { round } from './load';
 
@@ -67,6 +68,17 @@ async function stopProcess(p: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Removes the deployment's BullMQ keys from Redis (REDIS_URL or the local server). */
+async function dropQueueKeys(prefix: string): Promise<void> {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /**
  * The build at `dist` deployed on the (migrated) database `url` in `mode`, once /health
  * answers. BENCH_PROFILE_DIR: each process writes a CPU profile under <dir>/<label>-api|worker.
@@ -89,7 +101,10 @@ export async function deploy(dist: string, url: string, mode: Mode, label: strin
       start(resolve(dist, 'apps/worker/src/main.js'), [], env, `${label}-worker`, at('worker')),
     );
   const base = `http://127.0.0.1:${port}`;
-  const stop = () => Promise.all(procs.map(stopProcess)).then(() => undefined);
+  const stop = async () => {
+    await Promise.all(procs.map(stopProcess));
+    await dropQueueKeys(env.QUEUE_PREFIX);
+  };
   for (let i = 0; ; i++) {
     if ((await fetch(`${base}/health`).catch(() => null))?.ok) break;
     if (i > 150 || procs.some((p) => p.exitCode !== null)) {
