@@ -75,8 +75,11 @@ export class GroupCommit {
     return batch;
   }
 
-  private async send(batch: readonly Pending[]): Promise<void> {
-    if (batch.length === 1) return this.alone(batch[0]);
+  private async send(arrived: readonly Pending[]): Promise<void> {
+    if (arrived.length === 1) return this.alone(arrived[0]);
+    // in stream order, so two API processes grouping the same streams lock their rows in one
+    // order and never deadlock (a deadlock would only cost the second a resend, one by one)
+    const batch = [...arrived].sort((a, b) => (a.streamId < b.streamId ? -1 : 1));
     const { text, params } = combined(batch);
     let row: Record<string, unknown>;
     try {
