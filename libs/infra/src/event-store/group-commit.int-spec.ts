@@ -67,7 +67,7 @@ describe('group commit of concurrent appends', () => {
     expect(Object.fromEntries(rows.map((r) => [r.stream, r.pos]))).toEqual(
       Object.fromEntries(streams.map((s, k) => [s, results[k].lastPosition.toString()])),
     );
-    // at most two statements run at once: the rest wait and leave together
+    // one statement runs at a time: the rest wait and leave together
     expect(await txOf(streams)).toBeLessThan(10);
   });
 

@@ -17,9 +17,9 @@ interface Pending extends AppendCall {
 }
 
 /**
- * Group commit of concurrent autocommit appends (issue 17, item 2): while `maxInFlight`
- * statements run, the appends that arrive wait and then leave together as one statement, a
- * bp_append per stream with its follow-up in CTEs, so they share one round trip and one commit.
+ * Group commit of concurrent autocommit appends (issue 17, item 2): while an append statement
+ * runs (`maxInFlight` of them), the appends that arrive wait and then leave together as one
+ * statement, a bp_append per stream with its follow-up in CTEs: one round trip and one commit.
  * bp_append answers NULL for a stream that has moved on, so each append still gets its own
  * conflict; an error fails the whole statement, which then wrote nothing, and its appends are
  * sent again one by one, each with its own answer. A stream is never in two statements at once
@@ -33,7 +33,10 @@ export class GroupCommit {
 
   constructor(
     private readonly run: Run,
-    private readonly maxInFlight = 2,
+    // one: every append that arrives while a statement runs waits for it and leaves with the
+    // next (measured: 646 against 379 req/s at 8 connections with two in flight, 1,174 against 860
+    // at 64)
+    private readonly maxInFlight = 1,
     private readonly maxBatch = 64,
   ) {}
 
