@@ -1,34 +1,13 @@
 import { execFileSync } from 'child_process';
-import {
-  chownSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Client } from 'pg';
+import { asPostgres, bin } from './postgres-server';
 import { freePort, until } from './processes';
 
 const PRIMARY = { host: '127.0.0.1', port: 5432, user: 'postgres' };
-
-const bin = (tool: string) =>
-  join(
-    '/usr/lib/postgresql',
-    readdirSync('/usr/lib/postgresql').sort().pop() as string,
-    'bin',
-    tool,
-  );
-
-/** PostgreSQL refuses to run as root: as root, the replica's tools run as the postgres user. */
-const asOwner = (args: string[]) =>
-  process.getuid?.() === 0
-    ? execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'pipe' })
-    : execFileSync(args[0], args.slice(1), { stdio: 'pipe' });
 
 export interface PostgresReplica {
   readonly port: number;
@@ -101,7 +80,7 @@ export async function startReplica(): Promise<PostgresReplica> {
   }
   const data = join(dir, 'data');
   const pgctl = (action: string, extra: string[] = []) =>
-    asOwner([bin('pg_ctl'), '-D', data, '-l', join(dir, 'log'), '-w', ...extra, action]);
+    asPostgres([bin('pg_ctl'), '-D', data, '-l', join(dir, 'log'), '-w', ...extra, action]);
   const replica: PostgresReplica = {
     port,
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
@@ -146,7 +125,7 @@ export async function startReplica(): Promise<PostgresReplica> {
     },
   };
   try {
-    asOwner([
+    asPostgres([
       bin('pg_basebackup'),
       ...['-h', PRIMARY.host, '-p', String(PRIMARY.port), '-U', PRIMARY.user],
       ...['-D', data, '-R', '-X', 'stream', '-c', 'fast', '--no-sync'],

@@ -12,15 +12,20 @@ export interface PostgresServer {
   destroy(): void;
 }
 
-const bin = (tool: string) =>
+/** A tool of the machine's newest PostgreSQL (initdb, pg_ctl, pg_basebackup). */
+export const bin = (tool: string) =>
   join(
     '/usr/lib/postgresql',
     readdirSync('/usr/lib/postgresql').sort().pop() as string,
     'bin',
     tool,
   );
-const asPostgres = (args: string[]) =>
-  execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'ignore' });
+
+/** PostgreSQL refuses to run as root: as root, its tools run as the postgres user. */
+export const asPostgres = (args: string[]) =>
+  process.getuid?.() === 0
+    ? execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'pipe' })
+    : execFileSync(args[0], args.slice(1), { stdio: 'pipe' });
 
 /**
  * A PostgreSQL server of the suite's own (initdb into a temporary folder, on a free port), so a
