@@ -1,10 +1,10 @@
 import { execFileSync } from 'child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Client } from 'pg';
-import { asPostgres, bin } from './postgres-server';
+import { asPostgres, bin, pgControl } from './postgres-server';
 import { freePort, until } from './processes';
 
 const PRIMARY = { host: '127.0.0.1', port: 5432, user: 'postgres' };
@@ -79,8 +79,7 @@ export async function startReplica(): Promise<PostgresReplica> {
     chownSync(dir, uid, gid);
   }
   const data = join(dir, 'data');
-  const pgctl = (action: string, extra: string[] = []) =>
-    asPostgres([bin('pg_ctl'), '-D', data, '-l', join(dir, 'log'), '-w', ...extra, action]);
+  const { pgctl, stop, destroy } = pgControl(dir, data);
   const replica: PostgresReplica = {
     port,
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
@@ -114,15 +113,8 @@ export async function startReplica(): Promise<PostgresReplica> {
         'the replica to replay the primary',
       );
     },
-    stop: () => pgctl('stop', ['-m', 'fast']),
-    destroy: () => {
-      try {
-        pgctl('stop', ['-m', 'immediate']);
-      } catch {
-        // stopped already, or never started
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
+    destroy,
   };
   try {
     asPostgres([

@@ -27,6 +27,26 @@ export const asPostgres = (args: string[]) =>
     ? execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'pipe' })
     : execFileSync(args[0], args.slice(1), { stdio: 'pipe' });
 
+/** pg_ctl of a server's data folder; stop (fast), and destroy (immediate, folder removed). */
+export function pgControl(dir: string, data: string) {
+  const pgctl = (action: string, extra: string[] = []) =>
+    asPostgres([bin('pg_ctl'), '-D', data, '-l', join(dir, 'log'), '-w', ...extra, action]);
+  return {
+    pgctl,
+    stop: () => {
+      pgctl('stop', ['-m', 'fast']);
+    },
+    destroy: () => {
+      try {
+        pgctl('stop', ['-m', 'immediate']);
+      } catch {
+        // stopped already, or never started
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /**
  * A PostgreSQL server of the suite's own (initdb into a temporary folder, on a free port), so a
  * test may stop and restart it without touching the machine's server. Runs as the postgres user.
@@ -39,22 +59,14 @@ export async function startPostgres(): Promise<PostgresServer> {
   const data = join(dir, 'data');
   const port = await freePort();
   asPostgres([bin('initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  const pgctl = (action: string, extra: string[] = []) =>
-    asPostgres([bin('pg_ctl'), '-D', data, '-l', join(dir, 'log'), '-w', ...extra, action]);
+  const { pgctl, stop, destroy } = pgControl(dir, data);
   const start = () =>
     pgctl('start', ['-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`]);
   start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}`,
     start,
-    stop: () => pgctl('stop', ['-m', 'fast']),
-    destroy: () => {
-      try {
-        pgctl('stop', ['-m', 'immediate']);
-      } catch {
-        // stopped already
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
+    destroy,
   };
 }
