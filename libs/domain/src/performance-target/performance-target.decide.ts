@@ -177,25 +177,23 @@ export interface ReviewSubject {
 export function reviewSubjectOf(s: TargetState): ReviewSubject | null {
   if (isApproved(s)) return adjustmentSubjectOf(s.pendingAdjustment);
   if (!isUnderReview(s)) return null;
-  const stage: ReviewStage = s.status === 'submitted' ? 'department' : 'finance';
-  return {
-    stage,
-    role: ROLE_OF[stage],
-    authors: s.authors,
-    departmentPassedBy: s.departmentPassedBy,
-  };
+  const { authors, departmentPassedBy } = s;
+  return awaiting(s.status === 'submitted', { authors, departmentPassedBy });
+}
+
+/** What awaits the department (submitted) or finance (passed by the department). */
+function awaiting(
+  submitted: boolean,
+  by: Pick<ReviewSubject, 'authors' | 'departmentPassedBy'> & { adjustmentId?: string },
+): ReviewSubject {
+  const stage: ReviewStage = submitted ? 'department' : 'finance';
+  return { stage, role: ROLE_OF[stage], ...by };
 }
 
 function adjustmentSubjectOf(p: PendingAdjustment | null): ReviewSubject | null {
   if (p && p.status !== 'returned') {
-    const stage: ReviewStage = p.status === 'submitted' ? 'department' : 'finance';
-    return {
-      stage,
-      role: ROLE_OF[stage],
-      adjustmentId: p.id,
-      authors: p.authors,
-      departmentPassedBy: p.departmentPassedBy,
-    };
+    const { authors, departmentPassedBy } = p;
+    return awaiting(p.status === 'submitted', { adjustmentId: p.id, authors, departmentPassedBy });
   }
   return null;
 }
