@@ -2,7 +2,8 @@ import { existsSync, mkdirSync } from 'fs';
 import { AddressInfo } from 'net';
 import { Browser, chromium, Page } from 'playwright-core';
 import request from 'supertest';
-import { TestApp } from './app-factory';
+import { createTestApp, TestApp } from './app-factory';
+import { approve, importSeed } from './workflow';
 
 /** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH overrides. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -99,4 +100,30 @@ export async function signInAs(
   await page.getByRole('button', { name: '登录' }).click();
   await page.getByRole('button', { name: '退出' }).waitFor();
   return page;
+}
+
+/**
+ * The console over a test app with the seed imported, one target approved and paid once, the
+ * users made with `password`, and Chromium: what the year's later pages (monitoring,
+ * self-evaluation) start from.
+ */
+export async function consoleWithPaidTarget(o: {
+  name: string;
+  users: Parameters<typeof createUsers>[1];
+  password: string;
+  targetId: string;
+  payment: { amount: string; date: string; voucherNo: string };
+}): Promise<{ t: TestApp; base: string; browser: Browser }> {
+  const t = await createTestApp(o.name);
+  const base = await listenForBrowser(t);
+  await createUsers(t, o.users, o.password);
+  await importSeed(t);
+  await approve(t, o.targetId);
+  const admin = { Authorization: `Bearer ${t.token({ sub: 'admin1', roles: ['admin'] })}` };
+  await request(t.http)
+    .post(`/targets/${o.targetId}/disbursements`)
+    .set(admin)
+    .send(o.payment)
+    .expect(201);
+  return { t, base, browser: await launchBrowser() };
 }

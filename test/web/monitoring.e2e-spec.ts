@@ -1,14 +1,7 @@
 import { Browser } from 'playwright-core';
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/app-factory';
-import {
-  createUsers,
-  launchBrowser,
-  listenForBrowser,
-  screenshot,
-  signInAs,
-} from '../support/browser';
-import { approve, importSeed } from '../support/workflow';
+import { TestApp } from '../support/app-factory';
+import { consoleWithPaidTarget, screenshot, signInAs } from '../support/browser';
 
 /**
  * Issue 15 item 3 in Chromium (双监控): a department reviewer opens a round on the console, the
@@ -37,17 +30,13 @@ describe('双监控: a round opened, a report filed and accepted (Chromium)', ()
     signInAs(browser, base, user, PASSWORD, { width });
 
   beforeAll(async () => {
-    t = await createTestApp('web_monitoring');
-    base = await listenForBrowser(t);
-    await createUsers(t, USERS, PASSWORD);
-    await importSeed(t);
-    await approve(t, T1);
-    await request(t.http)
-      .post(`/targets/${T1}/disbursements`)
-      .set(admin())
-      .send({ amount: '1800.00', date: '2022-06-20', voucherNo: '记-06-020' })
-      .expect(201);
-    browser = await launchBrowser();
+    ({ t, base, browser } = await consoleWithPaidTarget({
+      name: 'web_monitoring',
+      users: USERS,
+      password: PASSWORD,
+      targetId: T1,
+      payment: { amount: '1800.00', date: '2022-06-20', voucherNo: '记-06-020' },
+    }));
   }, 60000);
 
   afterAll(async () => {

@@ -1,15 +1,9 @@
 import { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/app-factory';
-import {
-  createUsers,
-  launchBrowser,
-  listenForBrowser,
-  screenshot,
-  signInAs,
-} from '../support/browser';
+import { TestApp } from '../support/app-factory';
+import { consoleWithPaidTarget, screenshot, signInAs } from '../support/browser';
 import { targetBody } from '../support/fixtures';
-import { approve, importSeed } from '../support/workflow';
+import { approve } from '../support/workflow';
 
 /**
  * Issue 15 item 4 in Chromium (自评): the preparer fills the year-end values and sees the
@@ -38,17 +32,13 @@ describe('自评: filed with a live score, confirmed by the department (Chromium
     signInAs(browser, base, user, PASSWORD, { width });
 
   beforeAll(async () => {
-    t = await createTestApp('web_self_evaluation');
-    base = await listenForBrowser(t);
-    await createUsers(t, USERS, PASSWORD);
-    await importSeed(t);
-    await approve(t, T1);
-    await request(t.http)
-      .post(`/targets/${T1}/disbursements`)
-      .set(admin())
-      .send({ amount: '3600.00', date: '2022-11-20', voucherNo: '记-11-020' })
-      .expect(201);
-    browser = await launchBrowser();
+    ({ t, base, browser } = await consoleWithPaidTarget({
+      name: 'web_self_evaluation',
+      users: USERS,
+      password: PASSWORD,
+      targetId: T1,
+      payment: { amount: '3600.00', date: '2022-11-20', voucherNo: '记-11-020' },
+    }));
   }, 60000);
 
   afterAll(async () => {
