@@ -1,17 +1,9 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/app-factory';
-import { approve, importSeed } from '../support/workflow';
+import { paidTarget, SEED_T1, seedT1Entries } from '../support/workflow';
 
-// seed table 1: 汽车保险费, 4,000.00 元, nine indicators: 1辆, 是/否, 100%, 是/否 (产出); four 是/否 (效益); ≥85% (满意度)
-const T1 = '2022-314001-13030322P00391410001H';
-const yes = { kind: 'yesNo', value: true };
-const entries = (satisfaction: object, explanation?: string) => [
-  { index: 0, actual: { kind: 'number', value: 1 } },
-  { index: 1, actual: yes },
-  { index: 2, actual: { kind: 'number', value: 100 } },
-  ...[3, 4, 5, 6, 7].map((index) => ({ index, actual: yes })),
-  { index: 8, actual: satisfaction, ...(explanation ? { explanation } : {}) },
-];
+const T1 = SEED_T1;
+const entries = seedT1Entries;
 
 describe('self-evaluation score trial (POST /targets/:id/self-evaluation/score)', () => {
   let t: TestApp;
@@ -30,13 +22,7 @@ describe('self-evaluation score trial (POST /targets/:id/self-evaluation/score)'
       roles: ['department_reviewer'],
       department: '314',
     });
-    await importSeed(t);
-    await approve(t, T1);
-    await request(t.http)
-      .post(`/targets/${T1}/disbursements`)
-      .set(as(prep))
-      .send({ amount: '3600.00', date: '2022-11-20', voucherNo: '记-11-020' })
-      .expect(201);
+    await paidTarget(t, T1, { amount: '3600.00', date: '2022-11-20', voucherNo: '记-11-020' });
   });
   afterAll(() => t.close());
 

@@ -3,7 +3,7 @@ import { AddressInfo } from 'net';
 import { Browser, chromium, Page } from 'playwright-core';
 import request from 'supertest';
 import { createTestApp, TestApp } from './app-factory';
-import { approve, importSeed } from './workflow';
+import { paidTarget } from './workflow';
 
 /** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH overrides. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -117,13 +117,6 @@ export async function consoleWithPaidTarget(o: {
   const t = await createTestApp(o.name);
   const base = await listenForBrowser(t);
   await createUsers(t, o.users, o.password);
-  await importSeed(t);
-  await approve(t, o.targetId);
-  const admin = { Authorization: `Bearer ${t.token({ sub: 'admin1', roles: ['admin'] })}` };
-  await request(t.http)
-    .post(`/targets/${o.targetId}/disbursements`)
-    .set(admin)
-    .send(o.payment)
-    .expect(201);
+  await paidTarget(t, o.targetId, o.payment);
   return { t, base, browser: await launchBrowser() };
 }

@@ -71,3 +71,39 @@ export async function caughtUpHere(t: TestApp, name: string, timeoutMs = 10000):
     `${name} to catch up`,
   );
 }
+
+/**
+ * The seed imported and one of its targets approved and paid once (by its unit's preparer):
+ * where the year's later work (monitoring, self-evaluation) starts.
+ */
+export async function paidTarget(
+  t: TestApp,
+  targetId: string,
+  payment: { amount: string; date: string; voucherNo: string },
+): Promise<void> {
+  await importSeed(t);
+  await approve(t, targetId);
+  const unit = targetId.split('-')[1];
+  const prep = t.token({ sub: `prep-${unit}`, roles: ['preparer'], unit });
+  const res = await request(t.http)
+    .post(`/targets/${targetId}/disbursements`)
+    .set('Authorization', `Bearer ${prep}`)
+    .send(payment);
+  if (res.status !== 201)
+    throw new Error(`payment failed: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** Seed table 1: 汽车保险费, 4,000.00 元, nine indicators: 1辆, 是/否, 100%, 是/否 (产出); four 是/否 (效益); ≥85% (满意度). */
+export const SEED_T1 = '2022-314001-13030322P00391410001H';
+
+/** Year-end values for every indicator of SEED_T1, 满意度 (index 8) as given. */
+export const seedT1Entries = (satisfaction: object, explanation?: string) => {
+  const yes = { kind: 'yesNo', value: true };
+  return [
+    { index: 0, actual: { kind: 'number', value: 1 } },
+    { index: 1, actual: yes },
+    { index: 2, actual: { kind: 'number', value: 100 } },
+    ...[3, 4, 5, 6, 7].map((index) => ({ index, actual: yes })),
+    { index: 8, actual: satisfaction, ...(explanation ? { explanation } : {}) },
+  ];
+};
